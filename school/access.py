@@ -1,0 +1,37 @@
+"""Role checks and lookups that fail fast with 404 when the object is not the user's."""
+
+from functools import wraps
+
+from flask import abort
+from flask_login import current_user, login_required
+
+from .extensions import db
+from .models import Attempt, Team
+
+
+def role_required(*roles):
+    """Allow only these roles; anyone else gets 404, so routes are not even confirmed to exist."""
+    def decorator(view):
+        @wraps(view)
+        @login_required
+        def wrapped(*args, **kwargs):
+            if current_user.role not in roles:
+                abort(404)
+            return view(*args, **kwargs)
+        return wrapped
+    return decorator
+
+
+def get_own_attempt_or_404(attempt_id: int) -> Attempt:
+    attempt = db.session.get(Attempt, attempt_id)
+    if attempt is None or attempt.user_id != current_user.id:
+        abort(404)
+    return attempt
+
+
+def get_team_or_404(team_id: int) -> Team:
+    """Admins see every team; a coordinator only their own."""
+    team = db.session.get(Team, team_id)
+    if team is None or (current_user.role != "admin" and current_user.team_id != team.id):
+        abort(404)
+    return team

@@ -1,0 +1,34 @@
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
+from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
+
+ROLE_CHOICES = [("consultant", "Консультант"), ("coordinator", "Координатор"), ("admin", "Администратор")]
+
+
+class DistrictForm(FlaskForm):
+    name = StringField("Название района", validators=[DataRequired("Введите название."), Length(max=200)])
+
+
+class TeamForm(FlaskForm):
+    district_id = SelectField("Район", coerce=int)
+    name = StringField("Название бригады", validators=[DataRequired("Введите название."), Length(max=200)])
+
+
+class StationForm(FlaskForm):
+    district_id = SelectField("Район", coerce=int)
+    number = IntegerField("Номер участка", validators=[
+        DataRequired("Введите номер."), NumberRange(1, 99999, "Номер от 1 до 99999.")])
+    address = StringField("Адрес", validators=[Optional(), Length(max=300)])
+    team_id = SelectField("Бригада", coerce=int)
+
+
+class UserForm(FlaskForm):
+    login = StringField("Логин", validators=[
+        DataRequired("Введите логин."), Length(3, 120, "От 3 до 120 символов."),
+        Regexp(r"^[A-Za-z0-9._@-]+$", message="Латинские буквы, цифры и . _ @ -")])
+    full_name = StringField("ФИО", validators=[DataRequired("Введите ФИО."), Length(max=200)])
+    role = SelectField("Роль", choices=ROLE_CHOICES)
+    team_id = SelectField("Бригада", coerce=int)
+    polling_station_id = SelectField("Участок", coerce=int)
+    password = PasswordField("Пароль (не короче 10 символов)", validators=[Optional(), Length(max=200)])
+    active = BooleanField("Учётная запись активна", default=True)

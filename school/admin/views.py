@@ -1,0 +1,147 @@
+from flask import flash, redirect, render_template, request, url_for
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..access import role_required
+from ..extensions import db
+from ..models import District, PollingStation, Team, User
+from ..services import organisation as org
+from ..services.accounts import AccountError, create_user, set_password
+from . import bp
+from .forms import DistrictForm, StationForm, TeamForm, UserForm
+
+PAGE = 50
+
+
+def _choices(form):
+    teams = db.session.execute(select(Team.id, Team.name, District.name).join(District).order_by(District.name, Team.name))
+    districts = [(d.id, d.name) for d in db.session.scalars(select(District).order_by(District.name))]
+    stations = db.session.execute(select(PollingStation.id, PollingStation.number).order_by(PollingStation.number))
+    team_choices = [(0, "— нет —")] + [(t, f"{n} ({d})") for t, n, d in teams]
+    for name, choices in (("district_id", districts), ("team_id", team_choices),
+                          ("polling_station_id", [(0, "— нет —")] + [(s, f"№ {n}") for s, n in stations])):
+        if name in form:
+            form[name].choices = choices
+
+
+@bp.get("/")
+@role_required("admin")
+def index():
+    return render_template("admin/index.html", overview=org.overview(db.session))
+
+
+@bp.route("/districts/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_district():
+    form = DistrictForm()
+    if form.validate_on_submit():
+        try:
+            org.create_district(db.session, form.name.data)
+            db.session.commit()
+            flash("Район добавлен.", "success")
+            return redirect(url_for("admin.index"))
+        except org.OrganisationError as exc:
+            db.session.rollback()
+            form.name.errors.append(str(exc))
+    return render_template("admin/form.html", form=form, title="Новый район"), 400 if form.errors else 200
+
+
+@bp.route("/teams/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_team():
+    form = TeamForm()
+    _choices(form)
+    if form.validate_on_submit():
+        try:
+            org.create_team(db.session, db.get_or_404(District, form.district_id.data), form.name.data)
+            db.session.commit()
+            flash("Бригада добавлена.", "success")
+            return redirect(url_for("admin.index"))
+        except org.OrganisationError as exc:
+            db.session.rollback()
+            form.name.errors.append(str(exc))
+    return render_template("admin/form.html", form=form, title="Новая бригада"), 400 if form.errors else 200
+
+
+@bp.get("/stations")
+@role_required("admin")
+def stations():
+    rows = db.session.scalars(select(PollingStation).options(selectinload(PollingStation.team),
+                              selectinload(PollingStation.district)).order_by(PollingStation.number))
+    return render_template("admin/stations.html", stations=rows)
+
+
+@bp.route("/stations/new", methods=["GET", "POST"], defaults={"station_id": None})
+@bp.route("/stations/<int:station_id>", methods=["GET", "POST"])
+@role_required("admin")
+def station(station_id):
+    station = db.get_or_404(PollingStation, station_id) if station_id else None
+    form = StationForm(obj=station, team_id=station.team_id or 0 if station else 0)
+    _choices(form)
+    if form.validate_on_submit():
+        try:
+            team = db.session.get(Team, form.team_id.data) if form.team_id.data else None
+            org.save_station(db.session, station, db.get_or_404(District, form.district_id.data),
+                             form.number.data, form.address.data or "", team)
+            db.session.commit()
+            flash("Участок сохранён.", "success")
+            return redirect(url_for("admin.stations"))
+        except org.OrganisationError as exc:
+            db.session.rollback()
+            form.number.errors.append(str(exc))
+    title = f"Участок № {station.number}" if station else "Новый участок"
+    return render_template("admin/form.html", form=form, title=title), 400 if form.errors else 200
+
+
+@bp.get("/users")
+@role_required("admin")
+def users():
+    q = (request.args.get("q") or "").strip()
+    page = max(1, request.args.get("page", 1, type=int))
+    stmt = select(User).options(selectinload(User.team), selectinload(User.polling_station)).order_by(User.full_name)
+    if q:
+        like = f"%{q.lower()}%"
+        stmt = stmt.where(func.lower(User.full_name).like(like) | func.lower(User.login).like(like))
+    rows = db.paginate(stmt, page=page, per_page=PAGE, error_out=False)
+    return render_template("admin/users.html", users=rows, q=q)
+
+
+def _apply_user(form, user):
+    team = db.session.get(Team, form.team_id.data) if form.team_id.data else None
+    station = db.session.get(PollingStation, form.polling_station_id.data) if form.polling_station_id.data else None
+    org.check_assignment(db.session, user, form.role.data, team, station)
+    if user is None:
+        user = create_user(db.session, form.login.data, form.full_name.data, form.role.data)
+    user.full_name, user.role, user.team, user.polling_station = form.full_name.data, form.role.data, team, station
+    if form.active.data != user.active:
+        user.active = form.active.data
+        user.session_version += 1  # deactivation ends sessions at once
+    if form.password.data:
+        set_password(user, form.password.data)
+    elif not user.password_hash:
+        raise AccountError("Задайте пароль новой учётной записи.")
+    return user
+
+
+@bp.route("/users/new", methods=["GET", "POST"], defaults={"user_id": None})
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@role_required("admin")
+def user(user_id):
+    user = db.get_or_404(User, user_id) if user_id else None
+    form = UserForm(obj=user, team_id=(user.team_id or 0) if user else 0,
+                    polling_station_id=(user.polling_station_id or 0) if user else 0)
+    _choices(form)
+    if user:
+        form.login.render_kw = {"readonly": True}
+        form.login.data = user.login
+    if form.validate_on_submit():
+        try:
+            _apply_user(form, user)
+            db.session.commit()
+            flash("Учётная запись сохранена.", "success")
+            return redirect(url_for("admin.users"))
+        except (AccountError, org.OrganisationError) as exc:
+            db.session.rollback()
+            form.full_name.errors.append(str(exc))
+    title = user.full_name if user else "Новая учётная запись"
+    return render_template("admin/form.html", form=form, title=title), 400 if form.errors else 200

@@ -1,0 +1,73 @@
+from urllib.parse import urlsplit
+
+from flask import current_app, flash, redirect, render_template, request, session, url_for
+from flask_login import current_user, login_required, login_user, logout_user
+
+from ..extensions import db, limiter
+from ..services.accounts import AccountError, authenticate, set_password
+from . import bp
+from .forms import EmptyForm, LoginForm, PasswordForm
+
+
+def _safe_next(target: str | None) -> str:
+    """Only same-site paths: //evil.example and http://evil.example are refused."""
+    if not target or not target.startswith("/") or target.startswith("//") or "\\" in target:
+        return url_for("learn.home")
+    parts = urlsplit(target)
+    return target if not parts.scheme and not parts.netloc else url_for("learn.home")
+
+
+def _login_key():
+    return (request.form.get("login") or "").strip().lower() or request.remote_addr
+
+
+@bp.route("/login", methods=["GET", "POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
+@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=_login_key)
+def login():
+    if current_user.is_authenticated:
+        return redirect(url_for("learn.home"))
+    form = LoginForm()
+    if form.validate_on_submit():
+        user = authenticate(db.session, form.login.data, form.password.data)
+        if user:
+            session.clear()  # a fresh session on login: no fixation
+            login_user(user)
+            session.permanent = True
+            db.session.commit()
+            return redirect(_safe_next(request.args.get("next")))
+        flash("Неверный логин или пароль.", "error")
+        return render_template("auth/login.html", form=form), 401
+    status = 400 if form.errors else 200
+    return render_template("auth/login.html", form=form), status
+
+
+@bp.post("/logout")
+@login_required
+def logout():
+    if EmptyForm().validate_on_submit():
+        current_user.session_version += 1  # ends this user's other sessions too
+        db.session.commit()
+        logout_user()
+        session.clear()
+    return redirect(url_for("auth.login"))
+
+
+@bp.route("/account/password", methods=["GET", "POST"])
+@login_required
+def change_password():
+    form = PasswordForm()
+    if form.validate_on_submit():
+        if not authenticate(db.session, current_user.login, form.current.data):
+            form.current.errors.append("Текущий пароль неверен.")
+        else:
+            try:
+                set_password(current_user, form.new.data)
+            except AccountError as exc:
+                form.new.errors.append(str(exc))
+            else:
+                db.session.commit()
+                login_user(current_user)  # keep this session; others end with the new version
+                flash("Пароль изменён. Другие сеансы завершены.", "success")
+                return redirect(url_for("learn.home"))
+    return render_template("auth/password.html", form=form), 400 if form.errors else 200

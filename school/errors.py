@@ -1,0 +1,40 @@
+"""Error pages: one template per status, JSON under /api/, no stack trace to users."""
+
+from flask import jsonify, render_template, request
+from flask_wtf.csrf import CSRFError
+from werkzeug.exceptions import HTTPException, InternalServerError
+
+from .extensions import db
+
+MESSAGES = {
+    400: "Запрос не может быть обработан.",
+    403: "Недостаточно прав.",
+    404: "Страница не найдена.",
+    405: "Такое действие здесь недоступно.",
+    413: "Слишком большой запрос.",
+    429: "Слишком много попыток. Подождите минуту и попробуйте снова.",
+    500: "Что-то пошло не так. Мы уже знаем об ошибке; попробуйте позже.",
+}
+
+
+def _render(code: int, message: str | None = None):
+    message = message or MESSAGES.get(code, MESSAGES[500])
+    if request.path.startswith("/api/") or request.accept_mimetypes.best == "application/json":
+        return jsonify(error=message), code
+    return render_template("errors/error.html", code=code, message=message), code
+
+
+def init_app(app):
+    @app.errorhandler(CSRFError)
+    def csrf_error(_error):
+        return _render(400, "Форма устарела или отправлена не с этой страницы. Обновите страницу и повторите.")
+
+    @app.errorhandler(HTTPException)
+    def http_error(error):
+        return _render(error.code or 500)
+
+    @app.errorhandler(Exception)
+    def unexpected(error):
+        db.session.rollback()
+        app.logger.exception("unhandled error", exc_info=error)
+        return _render(InternalServerError.code)

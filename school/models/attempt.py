@@ -1,0 +1,61 @@
+"""Quiz attempts. Each attempt keeps a snapshot of the questions it showed."""
+
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._types import UTCDateTime, utcnow
+
+
+class Attempt(db.Model):
+    __tablename__ = "attempts"
+    __table_args__ = (
+        UniqueConstraint("user_id", "quiz_id", "number"),
+        CheckConstraint("status IN ('open', 'submitted')", name="status"),
+        # At most one open attempt per consultant and quiz: two tabs cannot start two.
+        Index("uq_attempt_open", "user_id", "quiz_id", unique=True,
+              sqlite_where=text("status = 'open'"), postgresql_where=text("status = 'open'")),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"), index=True)
+    number: Mapped[int]
+    status: Mapped[str] = mapped_column(String(20), default="open")
+    started_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    deadline: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    score: Mapped[float | None]
+    passed: Mapped[bool | None]
+    quiz = relationship("Quiz")
+    user = relationship("User")
+    questions: Mapped[list["AttemptQuestion"]] = relationship(
+        back_populates="attempt", order_by="AttemptQuestion.position", cascade="all, delete-orphan")
+
+    @property
+    def is_open(self):
+        return self.status == "open"
+
+    def __repr__(self):
+        return f"<Attempt {self.id} u{self.user_id} q{self.quiz_id} #{self.number} {self.status}>"
+
+
+class AttemptQuestion(db.Model):
+    __tablename__ = "attempt_questions"
+    __table_args__ = (
+        UniqueConstraint("attempt_id", "position"),
+        UniqueConstraint("attempt_id", "question_id"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    attempt_id: Mapped[int] = mapped_column(ForeignKey("attempts.id", ondelete="CASCADE"), index=True)
+    question_id: Mapped[int] = mapped_column(ForeignKey("questions.id"))
+    position: Mapped[int]
+    snapshot: Mapped[dict] = mapped_column(JSON)
+    answer: Mapped[dict | list | str | None] = mapped_column(JSON)
+    answered_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    points: Mapped[float | None]
+    attempt: Mapped[Attempt] = relationship(back_populates="questions")
+
+    def __repr__(self):
+        return f"<AttemptQuestion a{self.attempt_id} p{self.position}>"

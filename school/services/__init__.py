@@ -1,0 +1,1 @@
+"""Domain logic as plain functions: no request, flash or current_user in here."""

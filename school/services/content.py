@@ -1,0 +1,153 @@
+"""Read, validate and load courses/ and quizzes/ into the database.
+
+A file with any error loads nothing; the rest loads. Loading is idempotent:
+rows are matched by slug or question key, never duplicated.
+"""
+
+from dataclasses import dataclass, field
+from datetime import date
+from pathlib import Path
+
+from sqlalchemy import select
+
+from ..models import Memo, Module, Question, Quiz, Section
+from .frontmatter import ContentError, as_int, parse
+from .markdown import render
+from .quizfile import QuizSpec, parse_quiz
+
+MODULE_FIELDS = {"title", "order", "quiz", "law_as_of", "summary"}
+SECTION_FIELDS = {"title", "minutes"}
+MEMO_FIELDS = {"title", "order"}
+SKIP = {"module.md", "README.md"}
+
+
+@dataclass
+class Bundle:
+    modules: list[dict] = field(default_factory=list)
+    memos: list[dict] = field(default_factory=list)
+    quizzes: list[QuizSpec] = field(default_factory=list)
+    errors: list[ContentError] = field(default_factory=list)
+
+
+def _module(folder: Path, bundle: Bundle):
+    path = folder / "module.md"
+    h = parse(str(path), path.read_text(encoding="utf-8"), MODULE_FIELDS, MODULE_FIELDS - {"summary"})
+    law = h.fields.get("law_as_of")
+    try:
+        law_date = date.fromisoformat(law) if law else None
+    except ValueError:
+        h.errors.append(ContentError(str(path), h.field_lines["law_as_of"], "law_as_of: дата ГГГГ-ММ-ДД"))
+        law_date = None
+    module = {"slug": folder.name, "title": h.fields.get("title", ""), "quiz_slug": h.fields.get("quiz", ""),
+              "position": as_int(h, str(path), "order", 0), "law_as_of": law_date,
+              "summary": h.fields.get("summary", ""), "intro_html": render("\n".join(h.body_lines)),
+              "sections": []}
+    if h.errors:
+        bundle.errors += h.errors
+        return
+    for position, spath in enumerate(sorted(p for p in folder.glob("*.md") if p.name not in SKIP)):
+        s = parse(str(spath), spath.read_text(encoding="utf-8"), SECTION_FIELDS, SECTION_FIELDS)
+        minutes = as_int(s, str(spath), "minutes", 0, 1, 600)
+        if not "".join(s.body_lines).strip():
+            s.errors.append(ContentError(str(spath), s.body_start, "раздел пуст"))
+        bundle.errors += s.errors
+        module["sections"].append({
+            "slug": spath.stem, "position": position, "title": s.fields.get("title", ""), "minutes": minutes,
+            "html": render("\n".join(s.body_lines)), "valid": not s.errors})
+    bundle.modules.append(module)
+
+
+def _memo(path: Path, bundle: Bundle):
+    h = parse(str(path), path.read_text(encoding="utf-8"), MEMO_FIELDS, MEMO_FIELDS)
+    position = as_int(h, str(path), "order", 0)
+    if h.errors:
+        bundle.errors += h.errors
+        return
+    bundle.memos.append({"slug": path.stem, "title": h.fields["title"], "position": position,
+                         "html": render("\n".join(h.body_lines))})
+
+
+def read_content(courses_dir: str, quizzes_dir: str) -> Bundle:
+    """Parse and validate every content file; nothing touches the database."""
+    bundle = Bundle()
+    courses = Path(courses_dir)
+    for folder in sorted(p for p in courses.iterdir() if p.is_dir()):
+        if folder.name == "memos":
+            for path in sorted(folder.glob("*.md")):
+                _memo(path, bundle)
+        elif (folder / "module.md").exists():
+            _module(folder, bundle)
+    module_slugs = {m["slug"] for m in bundle.modules}
+    for path in sorted(Path(quizzes_dir).glob("*.txt")):
+        spec, errors = parse_quiz(str(path), path.stem, path.read_text(encoding="utf-8"))
+        if spec.settings["module"] and spec.settings["module"] not in module_slugs:
+            errors.append(ContentError(str(path), 1, f"модуль «{spec.settings['module']}» не найден в courses/"))
+        bundle.errors += errors
+        if not errors:
+            bundle.quizzes.append(spec)
+    return bundle
+
+
+def _upsert(session, model, key: dict, values: dict):
+    row = session.scalar(select(model).filter_by(**key))
+    if row is None:
+        row = model(**key)
+        session.add(row)
+    for name, value in values.items():
+        setattr(row, name, value)
+    return row
+
+
+def _load_module(session, m: dict):
+    values = {k: m[k] for k in ("title", "quiz_slug", "position", "law_as_of", "summary", "intro_html")}
+    module = _upsert(session, Module, {"slug": m["slug"]}, values)
+    session.flush()
+    present = {s["slug"] for s in m["sections"]}
+    for section in list(module.sections):
+        if section.slug not in present:
+            module.sections.remove(section)
+    for s in m["sections"]:
+        if s["valid"]:
+            values = {k: s[k] for k in ("position", "title", "minutes", "html")}
+            _upsert(session, Section, {"module_id": module.id, "slug": s["slug"]}, values)
+
+
+def _load_quiz(session, spec: QuizSpec, modules: dict) -> int:
+    settings = dict(spec.settings)
+    settings["module_id"] = modules[settings.pop("module")].id
+    quiz = _upsert(session, Quiz, {"slug": spec.slug}, settings)
+    session.flush()
+    existing = {q.key: q for q in session.scalars(select(Question).filter_by(quiz_id=quiz.id))}
+    changed = 0
+    for position, q in enumerate(spec.questions):
+        row = existing.pop(q.key, None)
+        if row is None:
+            session.add(Question(quiz_id=quiz.id, key=q.key, content_hash=q.content_hash, type=q.type,
+                                 topic=q.topic, position=position, data=q.data))
+            changed += 1
+            continue
+        if row.content_hash != q.content_hash or not row.active:
+            # A new version; attempts keep their own snapshot of the old one.
+            row.version += 1
+            row.content_hash, row.type, row.topic, row.data, row.active = q.content_hash, q.type, q.topic, q.data, True
+            changed += 1
+        row.position = position
+    for row in existing.values():
+        row.active = False
+    return changed
+
+
+def load_content(session, bundle: Bundle) -> dict:
+    """Write the valid part of a bundle in one transaction and report what was loaded."""
+    with session.begin_nested():
+        for m in bundle.modules:
+            _load_module(session, m)
+        for memo in bundle.memos:
+            _upsert(session, Memo, {"slug": memo["slug"]}, {k: memo[k] for k in ("title", "position", "html")})
+        session.flush()
+        modules = {m.slug: m for m in session.scalars(select(Module))}
+        changed = sum(_load_quiz(session, spec, modules) for spec in bundle.quizzes)
+    session.commit()
+    return {"modules": len(bundle.modules), "memos": len(bundle.memos), "quizzes": len(bundle.quizzes),
+            "sections": sum(len(m["sections"]) for m in bundle.modules), "questions_changed": changed,
+            "errors": len(bundle.errors)}

@@ -1,0 +1,40 @@
+"""A consultant's own dashboard: modules, reading progress, quiz status, qualification."""
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..models import Attempt, Module, Quiz
+from . import progress, qualification
+
+
+@dataclass
+class ModuleCard:
+    module: Module
+    quiz: Quiz | None
+    read: int
+    seconds: int
+    best_score: float | None
+    passed: bool
+    attempts: int
+    open_attempt: Attempt | None
+
+
+def consultant_dashboard(session, user_id: int):
+    """(cards, qualified_at) for one consultant."""
+    modules = list(session.scalars(select(Module).options(selectinload(Module.sections)).order_by(Module.position)))
+    quizzes = {q.slug: q for q in session.scalars(select(Quiz))}
+    reads = progress.module_progress(session, [user_id])
+    results = qualification.quiz_results(session, [user_id])
+    open_attempts = {a.quiz_id: a for a in session.scalars(select(Attempt).filter_by(user_id=user_id, status="open"))}
+    cards = []
+    for m in modules:
+        quiz = quizzes.get(m.quiz_slug)
+        read, seconds, _ = reads.get((user_id, m.id), (0, 0, None))
+        res = results.get((user_id, quiz.id)) if quiz else None
+        cards.append(ModuleCard(m, quiz, read, seconds, res.best_score if res else None,
+                                bool(res and res.passed_at), res.attempts if res else 0,
+                                open_attempts.get(quiz.id) if quiz else None))
+    required = [q.id for q in quizzes.values() if q.required]
+    return cards, qualification.qualified_at(results, user_id, required)

@@ -1,0 +1,189 @@
+"""Parse a question bank (quizzes/<slug>.txt) into a QuizSpec, collecting every error with its line."""
+
+import hashlib
+import json
+import re
+from dataclasses import dataclass, field
+
+from .frontmatter import ContentError, Parsed, as_bool, as_int, parse
+from .question_types import REGISTRY
+
+HEADER_FIELDS = {"title", "module", "pass_mark", "required", "questions_per_attempt",
+                 "time_limit", "max_attempts", "cooldown", "shuffle", "review"}
+QUESTION_FIELDS = {"type", "topic", "text", "explanation", "article", "answer", "tolerance"}
+REQUIRED_FIELDS = ("type", "text", "explanation", "article")
+REVIEW_MODES = ("full", "answers", "score")
+KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
+ORDER_RE = re.compile(r"^(\d+)\.\s+(.*)$")
+TRUE_WORDS, FALSE_WORDS = {"верно", "true", "да"}, {"неверно", "false", "нет"}
+
+
+@dataclass
+class QuestionSpec:
+    key: str
+    line: int
+    type: str = ""
+    topic: str = ""
+    data: dict = field(default_factory=dict)
+
+    @property
+    def content_hash(self) -> str:
+        raw = json.dumps([self.type, self.topic, self.data], ensure_ascii=False, sort_keys=True)
+        return hashlib.sha256(raw.encode()).hexdigest()
+
+
+@dataclass
+class QuizSpec:
+    slug: str
+    path: str
+    settings: dict
+    questions: list[QuestionSpec]
+
+
+def parse_quiz(path: str, slug: str, text: str) -> tuple[QuizSpec, list[ContentError]]:
+    header = parse(path, text, HEADER_FIELDS, {"title", "module"})
+    settings = _settings(header, path)
+    errors = list(header.errors)
+    questions = _questions(path, header, errors)
+    return QuizSpec(slug, path, settings, questions), errors
+
+
+def _settings(h: Parsed, path: str) -> dict:
+    review = h.fields.get("review", "full")
+    if review not in REVIEW_MODES:
+        h.errors.append(ContentError(path, h.field_lines["review"], "поле «review»: full, answers или score"))
+    return {
+        "title": h.fields.get("title", ""),
+        "module": h.fields.get("module", ""),
+        "pass_mark": as_int(h, path, "pass_mark", 80, 1, 100),
+        "required": as_bool(h, path, "required", True),
+        "questions_per_attempt": as_int(h, path, "questions_per_attempt", 0, 0, 1000),
+        "time_limit_min": as_int(h, path, "time_limit", 0, 0, 24 * 60),
+        "max_attempts": as_int(h, path, "max_attempts", 0, 0, 1000),
+        "cooldown_min": as_int(h, path, "cooldown", 0, 0, 7 * 24 * 60),
+        "shuffle": as_bool(h, path, "shuffle", True),
+        "review": review,
+    }
+
+
+class _QuestionReader:
+    """Reads the lines of one `=== key` block."""
+
+    def __init__(self, path, spec, errors):
+        self.path, self.spec, self.errors = path, spec, errors
+        self.fields, self.options, self.items, self.pairs = {}, [], [], []
+        self.last = None  # (kind, index or key) that a continuation line extends
+
+    def error(self, line, message):
+        self.errors.append(ContentError(self.path, line, message))
+
+    def feed(self, number, line):
+        if line.startswith("  ") and line.strip() and self.last:
+            return self._continue(line.strip())
+        stripped = line.strip()
+        if not stripped or stripped.startswith("#"):
+            return
+        if stripped[:2] in ("+ ", "- "):
+            self.options.append({"text": stripped[2:].strip(), "correct": stripped[0] == "+"})
+            self.last = ("option", len(self.options) - 1)
+        elif stripped.startswith("= "):
+            self._pair(number, stripped[2:])
+        elif m := ORDER_RE.match(stripped):
+            if int(m.group(1)) != len(self.items) + 1:
+                self.error(number, f"ожидался пункт {len(self.items) + 1}.")
+            self.items.append(m.group(2).strip())
+            self.last = ("item", len(self.items) - 1)
+        else:
+            self._field(number, stripped)
+
+    def _continue(self, text):
+        kind, ref = self.last
+        target = {"option": self.options, "item": self.items}.get(kind)
+        if kind == "field":
+            self.fields[ref] = (self.fields[ref][0] + " " + text, self.fields[ref][1])
+        elif kind == "option":
+            target[ref]["text"] += " " + text
+        elif kind == "item":
+            target[ref] += " " + text
+
+    def _pair(self, number, text):
+        left, sep, right = text.partition("->")
+        if not sep or not left.strip() or not right.strip():
+            self.error(number, "пара пишется так: = левая часть -> правая часть")
+            return
+        self.pairs.append([left.strip(), right.strip()])
+        self.last = None
+
+    def _field(self, number, stripped):
+        key, sep, value = stripped.partition(":")
+        key = key.strip()
+        if not sep or key not in QUESTION_FIELDS:
+            self.error(number, f"непонятная строка или неизвестное поле: «{stripped[:40]}»")
+        elif key in self.fields:
+            self.error(number, f"поле «{key}» указано дважды")
+        else:
+            self.fields[key] = (value.strip(), number)
+            self.last = ("field", key)
+
+    def finish(self):
+        spec, f = self.spec, self.fields
+        for name in REQUIRED_FIELDS:
+            if not f.get(name, ("",))[0]:
+                self.error(spec.line, f"вопрос {spec.key}: нет поля «{name}»")
+        spec.type = f.get("type", ("",))[0]
+        spec.topic = f.get("topic", ("",))[0]
+        qtype = REGISTRY.get(spec.type)
+        if spec.type and qtype is None:
+            self.error(f["type"][1], f"неизвестный тип «{spec.type}»; возможны: {', '.join(REGISTRY)}")
+        spec.data = {k: f.get(k, ("",))[0] for k in ("text", "explanation", "article")}
+        spec.data.update(options=self.options, items=self.items, pairs=self.pairs)
+        self._answer(spec)
+        if qtype:
+            for message in qtype.validate(spec.data):
+                self.error(spec.line, f"вопрос {spec.key}: {message}")
+
+    def _answer(self, spec):
+        raw, line = self.fields.get("answer", (None, spec.line))
+        if raw is None:
+            return
+        if spec.type == "truefalse":
+            word = raw.lower()
+            spec.data["answer"] = True if word in TRUE_WORDS else False if word in FALSE_WORDS else None
+        elif spec.type == "numeric":
+            spec.data["answer"] = _number(raw)
+            spec.data["tolerance"] = _number(self.fields.get("tolerance", ("0",))[0]) or 0.0
+            if spec.data["answer"] is None:
+                self.error(line, "answer: ожидается число")
+
+
+def _number(raw):
+    try:
+        return float(raw.replace(",", "."))
+    except ValueError:
+        return None
+
+
+def _questions(path: str, header: Parsed, errors: list) -> list[QuestionSpec]:
+    questions, seen, reader = [], {}, None
+    for number, line in enumerate(header.body_lines, start=header.body_start):
+        if line.startswith("==="):
+            if reader:
+                reader.finish()
+            key = line[3:].strip()
+            if not KEY_RE.match(key):
+                errors.append(ContentError(path, number, "идентификатор вопроса: латиница, цифры, дефис"))
+            elif key in seen:
+                errors.append(ContentError(path, number, f"идентификатор {key} уже был в строке {seen[key]}"))
+            seen.setdefault(key, number)
+            spec = QuestionSpec(key, number)
+            questions.append(spec)
+            reader = _QuestionReader(path, spec, errors)
+        elif reader:
+            reader.feed(number, line)
+        elif line.strip() and not line.lstrip().startswith("#"):
+            errors.append(ContentError(path, number, "до первого вопроса (=== id) ничего не должно быть"))
+    if reader:
+        reader.finish()
+    if not questions and not header.errors:
+        errors.append(ContentError(path, header.body_start, "в файле нет ни одного вопроса"))
+    return questions

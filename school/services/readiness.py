@@ -1,0 +1,119 @@
+"""The readiness list: who in a team is qualified, who is not yet and why, and station coverage.
+
+Built in a fixed number of queries whatever the team size.
+"""
+
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from ..models import Module, PollingStation, Quiz, Section, User
+from . import progress, qualification
+
+STATUSES = {"qualified": "Квалифицирован", "in_progress": "Ещё нет", "not_started": "Не начинал"}
+SORTS = ("name", "station", "status", "progress", "score")
+
+
+@dataclass
+class ModuleRow:
+    module: Module
+    read: int
+    total: int
+    seconds: int
+    best_score: float | None
+    passed: bool
+
+    @property
+    def percent(self):
+        return round(100 * self.read / self.total) if self.total else 0
+
+
+@dataclass
+class ConsultantRow:
+    consultant: User
+    modules: list[ModuleRow]
+    qualified_at: datetime | None
+    last_activity: datetime | None
+    reasons: list[str] = field(default_factory=list)
+
+    @property
+    def status(self):
+        if self.qualified_at:
+            return "qualified"
+        started = any(m.read or m.best_score is not None for m in self.modules)
+        return "in_progress" if started else "not_started"
+
+    @property
+    def station_number(self):
+        return self.consultant.polling_station.number if self.consultant.polling_station else None
+
+
+@dataclass
+class Readiness:
+    rows: list[ConsultantRow]
+    total: int
+    qualified: int
+    stations_total: int
+    stations_covered: int
+    modules: list[Module]
+
+
+def _modules(session):
+    counts = dict(session.execute(select(Section.module_id, func.count()).group_by(Section.module_id)).all())
+    modules = list(session.scalars(select(Module).order_by(Module.position)))
+    quizzes = {q.slug: q for q in session.scalars(select(Quiz))}
+    return [(m, counts.get(m.id, 0), quizzes.get(m.quiz_slug)) for m in modules]
+
+
+def _reasons(row: ConsultantRow, quiz_of) -> list[str]:
+    reasons = []
+    for m in row.modules:
+        quiz = quiz_of[m.module.id]
+        if m.read < m.total:
+            reasons.append(f"«{m.module.title}»: прочитано {m.read} из {m.total} разделов")
+        if quiz and quiz.required and not m.passed:
+            reasons.append(f"тест «{quiz.title}» {'не сдан' if m.best_score is not None else 'не начат'}")
+    return reasons
+
+
+def team_readiness(session, team_id: int, status: str | None = None, sort: str = "name") -> Readiness:
+    """Readiness of one team's consultants, optionally filtered by status and sorted."""
+    ids = select(User.id).where(User.team_id == team_id, User.role == "consultant")
+    consultants = list(session.scalars(
+        select(User).where(User.id.in_(ids)).options(selectinload(User.polling_station)).order_by(User.full_name)))
+    modules = _modules(session)
+    reads = progress.module_progress(session, ids)
+    results = qualification.quiz_results(session, ids)
+    required = [q.id for _, _, q in modules if q and q.required]
+    quiz_of = {m.id: q for m, _, q in modules}
+    rows = []
+    for c in consultants:
+        mrows, last = [], None
+        for m, total, quiz in modules:
+            read, seconds, seen = reads.get((c.id, m.id), (0, 0, None))
+            last = max(filter(None, (last, seen)), default=None)
+            res = results.get((c.id, quiz.id)) if quiz else None
+            mrows.append(ModuleRow(m, read, total, seconds, res.best_score if res else None,
+                                   bool(res and res.passed_at)))
+        row = ConsultantRow(c, mrows, qualification.qualified_at(results, c.id, required), last)
+        row.reasons = [] if row.qualified_at else _reasons(row, quiz_of)
+        rows.append(row)
+    stations = list(session.scalars(select(PollingStation.id).where(PollingStation.team_id == team_id)))
+    covered = {r.consultant.polling_station_id for r in rows if r.qualified_at} & set(stations)
+    summary = Readiness(rows, len(rows), sum(1 for r in rows if r.qualified_at), len(stations), len(covered),
+                        [m for m, _, _ in modules])
+    summary.rows = _sorted([r for r in rows if not status or r.status == status], sort)
+    return summary
+
+
+def _sorted(rows, sort):
+    keys = {
+        "name": lambda r: r.consultant.full_name,
+        "station": lambda r: (r.station_number is None, r.station_number or 0),
+        "status": lambda r: ("qualified", "in_progress", "not_started").index(r.status),
+        "progress": lambda r: -sum(m.percent for m in r.modules),
+        "score": lambda r: -max((m.best_score or 0) for m in r.modules) if r.modules else 0,
+    }
+    return sorted(rows, key=keys.get(sort, keys["name"]))

@@ -1,0 +1,43 @@
+"""Bind extensions to the app and configure the database engine."""
+
+import os
+
+from sqlalchemy import event
+from sqlalchemy.engine import Engine
+
+from . import filters
+from .extensions import babel, csrf, db, limiter, login_manager, migrate
+from .services.markdown import render
+
+
+def _locale():
+    # Russian first; Kazakh and English catalogues arrive with the translation work.
+    return "ru"
+
+
+@event.listens_for(Engine, "connect")
+def _sqlite_pragmas(dbapi_connection, _record):
+    """WAL lets readers and one writer work at once; SQLite leaves foreign keys off by default."""
+    if dbapi_connection.__class__.__module__.startswith("sqlite3"):
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA busy_timeout=5000")
+        cursor.close()
+
+
+def init_extensions(app):
+    os.makedirs(app.instance_path, exist_ok=True)
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(app.root_path, "..", "migrations"))
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "auth.login"
+    login_manager.login_message = "Войдите, чтобы продолжить."
+    login_manager.session_protection = "strong"
+    app.jinja_env.filters["markdown"] = render
+    filters.init_app(app)
+    app.jinja_env.globals["ROLE_NAMES"] = {"admin": "Администратор", "coordinator": "Координатор",
+                                           "consultant": "Консультант"}
