@@ -66,8 +66,10 @@ def _state(pos, qtype, saved, posted) -> dict:
 def _take(attempt, errors=None, posted=None, status=200):
     questions = [(q.position, public_view(q.snapshot), _state(q.position, q.snapshot["type"], q.answer, posted))
                  for q in attempt.questions]
+    errors = errors or {}
+    stray = sorted({m for p, m in errors.items() if p not in {q.position for q in attempt.questions}})
     return render_template("quiz/take.html", attempt=attempt, questions=questions,
-                           errors=errors or {}, form=EmptyForm()), status
+                           errors=errors, stray=stray, form=EmptyForm()), status
 
 
 @bp.get("/attempts/<int:attempt_id>")

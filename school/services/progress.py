@@ -19,7 +19,7 @@ def open_section(session, user_id: int, section: Section, now=None) -> SectionPr
     now = now or utcnow()
     row = _row(session, user_id, section.id)
     if row is None:
-        row = SectionProgress(user_id=user_id, section_id=section.id, first_opened_at=now)
+        row = SectionProgress(user_id=user_id, section_id=section.id, first_opened_at=now, seconds_spent=0)
         session.add(row)
     row.last_opened_at = now
     return row

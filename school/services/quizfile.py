@@ -45,7 +45,7 @@ def parse_quiz(path: str, slug: str, text: str) -> tuple[QuizSpec, list[ContentE
     settings = _settings(header, path)
     errors = list(header.errors)
     questions = _questions(path, header, errors)
-    return QuizSpec(slug, path, settings, questions), errors
+    return QuizSpec(slug, path, settings, questions), sorted(errors, key=lambda e: e.line)
 
 
 def _settings(h: Parsed, path: str) -> dict:

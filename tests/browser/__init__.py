@@ -1,0 +1,1 @@
+"""Real-browser tests: headless Chromium through Playwright against a live server."""
