@@ -17,8 +17,11 @@ def _locale():
 
 @event.listens_for(Engine, "connect")
 def _sqlite_pragmas(dbapi_connection, _record):
-    """WAL lets readers and one writer work at once; SQLite leaves foreign keys off by default."""
+    """WAL lets readers and one writer work at once; SQLite leaves foreign keys off by default,
+    and its built-in lower() only knows ASCII, so Cyrillic search needs Python's."""
     if dbapi_connection.__class__.__module__.startswith("sqlite3"):
+        dbapi_connection.create_function("lower", 1, lambda s: s.lower() if isinstance(s, str) else s,
+                                         deterministic=True)
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")

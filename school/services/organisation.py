@@ -3,7 +3,7 @@
 from collections import defaultdict
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..models import District, PollingStation, Team, User
@@ -54,7 +54,8 @@ def overview(session) -> list[tuple[District, list[TeamSummary]]]:
 
 def create_district(session, name: str) -> District:
     name = name.strip()
-    if session.scalar(select(District.id).where(func.lower(District.name) == name.lower())):
+    # Compared in Python: SQLite's lower() leaves Cyrillic as it is.
+    if name.casefold() in {n.casefold() for n in session.scalars(select(District.name))}:
         raise OrganisationError(f"Район «{name}» уже есть.")
     district = District(name=name)
     session.add(district)

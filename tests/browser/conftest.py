@@ -11,8 +11,6 @@ The live server runs in a thread, so it cannot use the in-memory SQLite of TestC
 """
 
 import os
-import re
-import shutil
 import threading
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -207,8 +205,6 @@ class Watched:
         url = (msg.location or {}).get("url", "")
         if url.endswith("/favicon.ico"):
             return  # the app has no favicon; Chromium asks anyway
-        if re.search(r"status of (400|401) ", msg.text):
-            return  # deliberate 4xx pages (validation, wrong password) log a resource error
         self.problems.append(f"console: {msg.text} ({url})")
 
     def _dialog(self, dialog):
@@ -255,7 +251,3 @@ def axe_path():
     if not AXE_JS.exists():
         pytest.skip(f"{AXE_JS} missing (npm ci)")
     return str(AXE_JS)
-
-
-def clean_artifacts():  # pragma: no cover - a helper for a manual clean, not a fixture
-    shutil.rmtree(ARTIFACTS, ignore_errors=True)
