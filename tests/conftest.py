@@ -90,7 +90,8 @@ class Factory:
 
     def station(self, team, number=None):
         self.n += 1
-        s = PollingStation(district_id=team.district_id, team=team, number=number or 100 + self.n, address="ул. Абая, 1")
+        s = PollingStation(district_id=team.district_id, team=team, number=number or 100 + self.n,
+                           address="ул. Абая, 1")
         self.session.add(s)
         self.session.flush()
         return s

@@ -64,7 +64,8 @@ def test_login_is_rate_limited(client, make):
 def test_next_redirects_only_to_own_paths(client, make, target, expected):
     user = make.user()
     token = csrf_from(client.get("/login"))
-    response = client.post(f"/login?next={target}", data={"login": user.login, "password": PASSWORD, "csrf_token": token})
+    data = {"login": user.login, "password": PASSWORD, "csrf_token": token}
+    response = client.post(f"/login?next={target}", data=data)
     assert response.headers["Location"] == expected
 
 

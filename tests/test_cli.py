@@ -47,7 +47,8 @@ def test_users_add_creates_a_hashed_account(runner, db, make):
 def test_users_add_refuses_weak_password_and_duplicates(runner, db, make):
     make.user(login="taken")
     weak = runner.invoke(args=["users", "add", "x1", "--name", "X", "--role", "admin", "--password", "123"])
-    dup = runner.invoke(args=["users", "add", "taken", "--name", "X", "--role", "admin", "--password", "a-long-password-1"])
+    dup = runner.invoke(args=["users", "add", "taken", "--name", "X", "--role", "admin",
+                              "--password", "a-long-password-1"])
     assert weak.exit_code == 1 and "не короче" in weak.output
     assert dup.exit_code == 1 and "уже занят" in dup.output
     assert db.session.scalar(select(func.count()).select_from(User)) == 1

@@ -15,7 +15,7 @@ def _read_module(client, module):
         page = client.get(f"/modules/{module.slug}/{section.slug}")
         assert page.status_code == 200 and section.title in page.get_data(as_text=True)
         done = client.post(f"/modules/{module.slug}/{section.slug}/done", data={"csrf_token": csrf_from(page)})
-        assert done.status_code == 302, (section.slug, re.findall(r"<main.*?</main>", done.get_data(as_text=True), re.S))
+        assert done.status_code == 302, section.slug
 
 
 def _pass_quiz(client, db, slug):

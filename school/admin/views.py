@@ -14,7 +14,8 @@ PAGE = 50
 
 
 def _choices(form):
-    teams = db.session.execute(select(Team.id, Team.name, District.name).join(District).order_by(District.name, Team.name))
+    teams = db.session.execute(
+        select(Team.id, Team.name, District.name).join(District).order_by(District.name, Team.name))
     districts = [(d.id, d.name) for d in db.session.scalars(select(District).order_by(District.name))]
     stations = db.session.execute(select(PollingStation.id, PollingStation.number).order_by(PollingStation.number))
     team_choices = [(0, "— нет —")] + [(t, f"{n} ({d})") for t, n, d in teams]

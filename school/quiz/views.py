@@ -93,7 +93,9 @@ def save(attempt_id):
     except svc.QuizRuleError as exc:
         return (jsonify(error=str(exc)), 409) if wants_json else _flash_back(exc, att)
     except svc.AnswersInvalid as exc:
-        return (jsonify(error="Ответ не принят.", errors=exc.errors), 400) if wants_json else _take(att, exc.errors, request.form, 400)
+        if wants_json:
+            return jsonify(error="Ответ не принят.", errors=exc.errors), 400
+        return _take(att, exc.errors, request.form, 400)
     if wants_json:
         return jsonify(saved=count, at=utcnow().isoformat())
     flash("Ответы сохранены.", "success")

@@ -57,7 +57,7 @@ def _snapshot(question: Question, rng, shuffle) -> dict:
 
 def start_attempt(session, user_id: int, quiz: Quiz, now=None, rng=None) -> Attempt:
     """Return the consultant's open attempt, or start a new one (one open attempt at most)."""
-    now, rng = now or utcnow(), rng or random.Random()
+    now, rng = now or utcnow(), rng or random.SystemRandom()
     finalise_if_overdue(session, user_id, quiz.id, now)
     attempts = attempts_of(session, user_id, quiz.id)
     open_ = next((a for a in attempts if a.is_open), None)

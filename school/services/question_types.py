@@ -5,7 +5,6 @@ plus the key to grade it. Only `public_view` of a snapshot ever reaches a page b
 the attempt is finished.
 """
 
-import random
 
 
 class AnswerError(ValueError):
@@ -118,7 +117,7 @@ class Order(QuestionType):
         except ValueError:
             raise AnswerError("укажите место каждого пункта") from None
         if sorted(places.values()) != list(range(1, len(ids) + 1)):
-            raise AnswerError("каждое место от 1 до %d должно быть занято один раз" % len(ids))
+            raise AnswerError(f"каждое место от 1 до {len(ids)} должно быть занято один раз")
         return sorted(ids, key=places.get)
 
     def grade(self, snapshot, answer):
@@ -177,7 +176,8 @@ class Numeric(QuestionType):
         return 1.0 if abs(answer - snapshot["correct"]) <= snapshot["tolerance"] + 1e-9 else 0.0
 
 
-REGISTRY: dict[str, QuestionType] = {t.name: t for t in (Single(), Multiple(), TrueFalse(), Order(), Match(), Numeric())}
+REGISTRY: dict[str, QuestionType] = {
+    t.name: t for t in (Single(), Multiple(), TrueFalse(), Order(), Match(), Numeric())}
 
 
 def public_view(snapshot: dict) -> dict:
