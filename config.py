@@ -29,6 +29,8 @@ class Config:
     REMEMBER_COOKIE_SECURE = SESSION_COOKIE_SECURE
     REMEMBER_COOKIE_HTTPONLY = True
     PERMANENT_SESSION_LIFETIME = 12 * 3600
+    SESSION_IDLE_SECONDS = 30 * 60
+    SESSION_ABSOLUTE_SECONDS = 12 * 3600
     ELECTION_DATE = os.environ.get("ELECTION_DATE", "2027-01-10")
     READINESS_PAGE_SIZE = 200
 
@@ -54,9 +56,11 @@ class TestConfig(Config):
 class ProductionConfig(Config):
     @classmethod
     def check(cls):
-        """Refuse to run production with the development secret."""
+        """Refuse to run production with the development secret or with debug on."""
         if cls.SECRET_KEY == DEFAULT_SECRET or len(cls.SECRET_KEY) < 32:
             raise RuntimeError("SECRET_KEY must be set to a random value of 32+ characters")
+        if os.environ.get("FLASK_DEBUG", "").lower() in ("1", "true", "yes"):
+            raise RuntimeError("FLASK_DEBUG must be off in production")
 
 
 CONFIGS = {

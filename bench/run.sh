@@ -122,13 +122,14 @@ check_200() {
 mkdir -p bench/results
 STAMP="$(date +%Y%m%d-%H%M%S)"
 OUT="bench/results/$STAMP.txt"
-FMT="%-38s %5s %9s %9s %9s %7s\n"
+FMT="%-38s %5s %9s %9s %9s %8s %7s\n"
 {
     echo "# Observer School bench $(date -Iseconds)"
     echo "# $(nproc) cores; gunicorn -w $WORKERS --threads ${THREADS:-2} (gunicorn.conf.py)," \
          "db $DB_KIND; wrk -t$WRK_THREADS -d$DURATION --timeout 30s; big team $BENCH_BIG_TEAM_SIZE consultants"
+    echo "# load average at start (other work on this machine skews results): $(cut -d' ' -f1-3 /proc/loadavg)"
     # shellcheck disable=SC2059
-    printf "$FMT" "endpoint" "conns" "req/s" "p50" "p99" "errors"
+    printf "$FMT" "endpoint" "conns" "req/s" "p50" "p99" "KB/req" "errors"
 } | tee "$OUT"
 
 for entry in "${ENDPOINTS[@]}"; do
@@ -147,8 +148,13 @@ for entry in "${ENDPOINTS[@]}"; do
     sock="$(awk '/Socket errors:/ {n = 0; for (i = 1; i <= NF; i++) if ($i ~ /^[0-9]+,?$/) n += $i; print n}' \
         "$TMP/wrk.out")"
     errors=$(( ${non2xx:-0} + ${sock:-0} ))
+    # "N requests in 10.00s, 5.12MB read" -> KB per response (headers included)
+    kb="$(awk '/ requests in / {
+            n = $1; v = $5; u = v; sub(/^[0-9.]+/, "", v); sub(/[A-Za-z]+$/, "", u)
+            m = (v == "GB") ? 1048576 : (v == "MB") ? 1024 : (v == "KB") ? 1 : 1 / 1024
+            if (n > 0) printf "%.1f", u * m / n }' "$TMP/wrk.out")"
     # shellcheck disable=SC2059
-    printf "$FMT" "$label" "$conns" "${rps:-?}" "${p50:-?}" "${p99:-?}" "$errors" | tee -a "$OUT"
+    printf "$FMT" "$label" "$conns" "${rps:-?}" "${p50:-?}" "${p99:-?}" "${kb:-?}" "$errors" | tee -a "$OUT"
     cat "$TMP/wrk.out" >>"$TMP/wrk-all.out"
 done
 echo "bench: results written to $OUT" >&2

@@ -14,7 +14,7 @@ def create_app(config_class=None):
         config_class.check()
     app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
     app.config.from_object(config_class)
-    from . import commands, errors, security, setup
+    from . import commands, errors, requestlog, security, sessions, setup
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .health import bp as health_bp
@@ -27,5 +27,7 @@ def create_app(config_class=None):
         app.register_blueprint(bp)
     errors.init_app(app)
     security.init_app(app)
+    sessions.init_app(app)
+    requestlog.init_app(app)
     commands.init_app(app)
     return app

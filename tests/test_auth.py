@@ -135,3 +135,15 @@ def test_security_headers(client, db):
 def test_oversized_body_is_413(client, db):
     response = client.post("/login", data={"login": "x" * (3 * 1024 * 1024)})
     assert response.status_code == 413
+
+
+@pytest.mark.parametrize("idle,age,logged_in", [(29 * 60, 60 * 60, True), (31 * 60, 60 * 60, False),
+                                                (60, 11 * 3600, True), (60, 12 * 3600 + 60, False)])
+def test_idle_and_absolute_session_timeouts(client, make, idle, age, logged_in):
+    import time
+    user = make.user()
+    _login(client, user.login, PASSWORD)
+    now = int(time.time())
+    with client.session_transaction() as sess:
+        sess["seen_at"], sess["login_at"] = now - idle, now - age
+    assert (client.get("/dashboard").status_code == 200) is logged_in

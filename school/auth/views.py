@@ -3,6 +3,7 @@ from urllib.parse import urlsplit
 from flask import current_app, flash, redirect, render_template, request, session, url_for
 from flask_login import current_user, login_required, login_user, logout_user
 
+from .. import sessions
 from ..extensions import db, limiter
 from ..services.accounts import AccountError, authenticate, set_password
 from . import bp
@@ -34,6 +35,7 @@ def login():
             session.clear()  # a fresh session on login: no fixation
             login_user(user)
             session.permanent = True
+            sessions.start()
             db.session.commit()
             return redirect(_safe_next(request.args.get("next")))
         flash("Неверный логин или пароль.", "error")
