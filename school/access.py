@@ -6,7 +6,7 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from .extensions import db
-from .models import Attempt, Team
+from .models import Attempt, Team, User
 
 
 def role_required(*roles):
@@ -27,6 +27,16 @@ def get_own_attempt_or_404(attempt_id: int) -> Attempt:
     if attempt is None or attempt.user_id != current_user.id:
         abort(404)
     return attempt
+
+
+def get_consultant_or_404(user_id: int) -> User:
+    """A consultant of the coordinator's own team, or any consultant for an admin."""
+    user = db.session.get(User, user_id)
+    if user is None or user.role != "consultant":
+        abort(404)
+    if current_user.role != "admin" and (current_user.team_id is None or user.team_id != current_user.team_id):
+        abort(404)
+    return user
 
 
 def get_team_or_404(team_id: int) -> Team:

@@ -21,6 +21,16 @@ ROUTES = [
     ("GET", "/team", {"coordinator"}),
     ("GET", "/teams/{team}", {"coordinator", "admin"}),
     ("GET", "/teams/{team}/readiness.csv", {"coordinator", "admin"}),
+    ("GET", "/teams/{team}/readiness.xlsx", {"coordinator", "admin"}),
+    ("GET", "/teams/{team}/coverage", {"coordinator", "admin"}),
+    ("GET", "/teams/{team}/print", {"coordinator", "admin"}),
+    ("GET", "/consultants/{consultant}", {"coordinator", "admin"}),
+    ("POST", "/consultants/{consultant}/signoff", {"coordinator", "admin"}),
+    ("POST", "/consultants/{consultant}/signoff/withdraw", {"coordinator", "admin"}),
+    ("POST", "/consultants/{consultant}/grant", {"admin"}),
+    ("POST", "/admin/users/{consultant}/link", {"admin"}),
+    ("GET", "/admin/invitations", {"admin"}),
+    ("GET", "/admin/audit", {"admin"}),
     ("GET", "/admin/", {"admin"}),
     ("GET", "/admin/users", {"admin"}),
     ("GET", "/admin/users/new", {"admin"}),
@@ -37,6 +47,11 @@ def team(make):
     return make.team()
 
 
+@pytest.fixture
+def consultant(make, team):
+    return make.user("consultant", team=team, name="Консультант Бригады")
+
+
 def _request(client, method, url):
     if method == "GET":
         return client.get(url)
@@ -46,18 +61,20 @@ def _request(client, method, url):
 
 @pytest.mark.parametrize("role", ["consultant", "coordinator", "admin"])
 @pytest.mark.parametrize("method,url,allowed", ROUTES)
-def test_role_access(client, login_as, team, role, method, url, allowed):
+def test_role_access(client, login_as, team, consultant, role, method, url, allowed):
     login_as(role, team=team if role != "admin" else None)
-    response = _request(client, method, url.format(team=team.id))
+    response = _request(client, method, url.format(team=team.id, consultant=consultant.id))
     if role in allowed:
-        assert response.status_code in (200, 302), response.status_code
+        # 400/409: allowed in, but the empty form or an unqualified consultant is refused with a message
+        assert response.status_code in (200, 302, 400, 409), response.status_code
     else:
         assert response.status_code == 404
 
 
 @pytest.mark.parametrize("method,url,allowed", ROUTES)
-def test_anonymous_is_sent_to_login(client, team, method, url, allowed):
-    response = client.get(url.format(team=team.id)) if method == "GET" else client.post(url.format(team=team.id))
+def test_anonymous_is_sent_to_login(client, team, consultant, method, url, allowed):
+    url = url.format(team=team.id, consultant=consultant.id)
+    response = client.get(url) if method == "GET" else client.post(url)
     if method == "GET":
         assert response.status_code == 302 and "/login" in response.headers["Location"]
     else:

@@ -8,7 +8,7 @@ import threading
 import time
 
 import pytest
-from sqlalchemy import create_engine, event, func, insert, select, text
+from sqlalchemy import create_engine, event, func, insert, literal, select, text
 from sqlalchemy.engine import make_url
 from sqlalchemy.exc import OperationalError
 
@@ -42,8 +42,11 @@ def _make_schema(engine, seed=SEED_ROWS, prefix="seed"):
     with engine.begin() as conn:
         conn.execute(text("CREATE TABLE alembic_version (version_num VARCHAR(32) NOT NULL PRIMARY KEY)"))
         conn.execute(text("INSERT INTO alembic_version VALUES ('21773d198be2')"))
-        for i in range(seed):
-            _add_pair(conn, f"{prefix}-{i}")
+        if seed:
+            conn.execute(insert(DISTRICTS), [{"name": f"{prefix}-{i}"} for i in range(seed)])
+            teams = select(DISTRICTS.c.id, literal("Бригада ") + DISTRICTS.c.name)
+            conn.execute(insert(TEAMS).from_select(["district_id", "name"],
+                                                   teams.where(DISTRICTS.c.name.like(f"{prefix}-%"))))
 
 
 def _add_pair(conn, name):

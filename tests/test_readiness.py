@@ -131,7 +131,7 @@ def test_csv_export_has_bom_and_rows(client, login_as, team_with_three):
     assert rows[0][:4] == ["Бригада", "Консультант", "Логин", "Участок"]
     by_name = {r[1]: r for r in rows[1:]}
     assert set(by_name) == {"Бекова Алия", "Ахметов Ерлан", "Волкова Дана"}
-    assert by_name["Бекова Алия"][-3:] == ["Квалифицирован", "2026-12-01", ""]
+    assert by_name["Бекова Алия"][-4:] == ["Квалифицирован", "2026-12-01", "", ""]
     assert by_name["Ахметов Ерлан"][4:6] == ["100", "0.0"]
 
 
@@ -169,3 +169,36 @@ def test_readiness_page_query_count_is_constant(client, db, make, login_as, coun
             assert client.get(f"/teams/{team.id}").status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+def test_coverage_lists_uncovered_stations_first(client, login_as, team_with_three):
+    team = team_with_three[0]
+    login_as("coordinator", team=team)
+    html = client.get(f"/teams/{team.id}/coverage").get_data(as_text=True)
+    order = [html.index(f"№ {n}") for n in (302, 303, 304, 301)]
+    assert order == sorted(order)  # 302-304 uncovered (by number), then covered 301
+    assert "никто не назначен" in html and "1 из 4" in html
+
+
+def test_dashboard_counts_chart_and_days_left(app, client, login_as, team_with_three, monkeypatch):
+    team = team_with_three[0]
+    login_as("coordinator", team=team)
+    html = client.get(f"/teams/{team.id}").get_data(as_text=True)
+    assert 'aria-label="Квалифицирован: 1, Ещё нет: 1, Не начинал: 1"' in html
+    assert "<svg" in html and "style=" not in html  # strict CSP: no inline styles
+    assert "прочитано в среднем 67%" in html  # module 1: 100, 100, 0
+    from school.services.calendar import countdown
+    days = countdown("2027-01-10", "2027-01-03", today=__import__("datetime").date(2026, 12, 31))
+    assert (days.days_to_election, days.days_to_deadline) == (10, 3)
+
+
+def test_print_sheet_and_xlsx_export(client, login_as, team_with_three):
+    from openpyxl import load_workbook
+    team = team_with_three[0]
+    login_as("coordinator", team=team)
+    sheet = client.get(f"/teams/{team.id}/print").get_data(as_text=True)
+    assert "Лист готовности" in sheet and "Бекова Алия" in sheet and "print.css" in sheet
+    response = client.get(f"/teams/{team.id}/readiness.xlsx")
+    assert response.mimetype.endswith("spreadsheetml.sheet")
+    rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
+    assert rows[0][1] == "Консультант" and {r[1] for r in rows[1:]} == {"Бекова Алия", "Ахметов Ерлан", "Волкова Дана"}

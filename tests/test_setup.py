@@ -50,3 +50,29 @@ def test_migrations_match_the_models(app, fresh_sqlite):
     for table in db.metadata.sorted_tables:
         columns = {c["name"] for c in migrated.get_columns(table.name)}
         assert columns == {c.name for c in table.columns}, table.name
+
+
+def test_migrations_on_postgresql_from_empty_to_head(app):
+    """The same migrations on a scratch PostgreSQL database (the production engine)."""
+    import uuid
+
+    from school.extensions import db
+    admin = create_engine("postgresql+psycopg://postgres@127.0.0.1:5432/postgres", isolation_level="AUTOCOMMIT")
+    name = f"migrations_{uuid.uuid4().hex[:8]}"
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    url = f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}"
+    try:
+        result = _flask(url, "init-db")
+        assert result.returncode == 0, result.stderr
+        engine = create_engine(url)
+        migrated = inspect(engine)
+        for table in db.metadata.sorted_tables:
+            assert {c["name"] for c in migrated.get_columns(table.name)} == {c.name for c in table.columns}
+        indexes = {i["name"] for i in migrated.get_indexes("attempts")}
+        assert "uq_attempt_open" in indexes
+        engine.dispose()
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()

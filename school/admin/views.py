@@ -1,10 +1,14 @@
-from flask import flash, redirect, render_template, request, url_for
+from flask import abort, flash, redirect, render_template, request, url_for
+from flask_login import current_user
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..access import role_required
 from ..extensions import db
 from ..models import District, PollingStation, Team, User
+from ..auth.forms import EmptyForm
+from ..models._types import utcnow
+from ..services import audit, invitations
 from ..services import organisation as org
 from ..services.accounts import AccountError, create_user, set_password
 from . import bp
@@ -113,14 +117,18 @@ def _apply_user(form, user):
     org.check_assignment(db.session, user, form.role.data, team, station)
     if user is None:
         user = create_user(db.session, form.login.data, form.full_name.data, form.role.data)
+        db.session.flush()
+        audit.record(db.session, current_user.id, "user.create", user.id, role=form.role.data)
+    elif user.role != form.role.data:
+        audit.record(db.session, current_user.id, "user.role", user.id, old=user.role, new=form.role.data)
+    else:
+        audit.record(db.session, current_user.id, "user.update", user.id)
     user.full_name, user.role, user.team, user.polling_station = form.full_name.data, form.role.data, team, station
     if form.active.data != user.active:
         user.active = form.active.data
         user.session_version += 1  # deactivation ends sessions at once
     if form.password.data:
         set_password(user, form.password.data)
-    elif not user.password_hash:
-        raise AccountError("Задайте пароль новой учётной записи.")
     return user
 
 
@@ -145,4 +153,34 @@ def user(user_id):
             db.session.rollback()
             form.full_name.errors.append(str(exc))
     title = user.full_name if user else "Новая учётная запись"
-    return render_template("admin/form.html", form=form, title=title), 400 if form.errors else 200
+    extra = {}
+    if user:
+        extra = {"user_id": user.id, "has_password": bool(user.password_hash), "is_consultant": user.role == "consultant"}
+    return render_template("admin/form.html", form=form, title=title, **extra), 400 if form.errors else 200
+
+
+@bp.post("/users/<int:user_id>/link")
+@role_required("admin")
+def password_link(user_id):
+    """A one-time link to set (new account) or reset the password, to send by messenger or email."""
+    user = db.get_or_404(User, user_id)
+    if not EmptyForm().validate_on_submit():
+        abort(400)
+    token = invitations.create(db.session, user, "reset" if user.password_hash else "invite", current_user.id)
+    db.session.commit()
+    link = url_for("auth.invitation", token=token, _external=True)
+    return render_template("admin/link.html", user=user, link=link)
+
+
+@bp.get("/invitations")
+@role_required("admin")
+def pending_invitations():
+    return render_template("admin/invitations.html", invitations=invitations.pending(db.session), now=utcnow())
+
+
+@bp.get("/audit")
+@role_required("admin")
+def audit_log():
+    page = max(1, request.args.get("page", 1, type=int))
+    entries = audit.recent(db.session, limit=PAGE, offset=(page - 1) * PAGE)
+    return render_template("admin/audit.html", entries=entries, page=page, actions=audit.ACTIONS, per_page=PAGE)

@@ -16,3 +16,9 @@ class PasswordForm(FlaskForm):
 
 class EmptyForm(FlaskForm):
     """A form with only the CSRF token, for POST buttons."""
+
+
+class SetPasswordForm(FlaskForm):
+    new = PasswordField("Новый пароль (не короче 10 символов)",
+                        validators=[DataRequired("Введите пароль."), Length(max=200)])
+    repeat = PasswordField("Повторите пароль", validators=[EqualTo("new", "Пароли не совпадают.")])

@@ -5,9 +5,10 @@ from flask_login import current_user, login_required, login_user, logout_user
 
 from .. import sessions
 from ..extensions import db, limiter
+from ..services import invitations
 from ..services.accounts import AccountError, authenticate, set_password
 from . import bp
-from .forms import EmptyForm, LoginForm, PasswordForm
+from .forms import EmptyForm, LoginForm, PasswordForm, SetPasswordForm
 
 
 def _safe_next(target: str | None) -> str:
@@ -28,7 +29,7 @@ def _login_key():
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("learn.home"))
-    form = LoginForm()
+    form = LoginForm(login=request.args.get("login", ""))
     if form.validate_on_submit():
         user = authenticate(db.session, form.login.data, form.password.data)
         if user:
@@ -73,3 +74,24 @@ def change_password():
                 flash("Пароль изменён. Другие сеансы завершены.", "success")
                 return redirect(url_for("learn.home"))
     return render_template("auth/password.html", form=form), 400 if form.errors else 200
+
+
+@bp.route("/invite/<token>", methods=["GET", "POST"])
+@limiter.limit("20 per hour", methods=["POST"])
+def invitation(token):
+    """Set a password through a one-time link (new account or reset)."""
+    invite = invitations.find_valid(db.session, token)
+    if invite is None:
+        return render_template("auth/invitation_invalid.html"), 404
+    form = SetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            user = invitations.redeem(db.session, token, form.new.data)
+        except AccountError as exc:
+            db.session.rollback()
+            form.new.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash("Пароль установлен. Войдите с новым паролем.", "success")
+            return redirect(url_for("auth.login", login=user.login))
+    return render_template("auth/invitation.html", form=form, invite=invite), 400 if form.errors else 200

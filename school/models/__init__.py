@@ -1,11 +1,14 @@
 """Data model: organisation, content, progress and attempts."""
 
-from .attempt import Attempt, AttemptQuestion
+from .attempt import Attempt, AttemptGrant, AttemptQuestion
+from .audit import AuditEntry
 from .content import Memo, Module, Question, Quiz, Section
+from .invitation import Invitation
 from .org import District, PollingStation, Team, User
 from .progress import SectionProgress
+from .readiness import Signoff
 
 __all__ = [
-    "Attempt", "AttemptQuestion", "District", "Memo", "Module", "PollingStation",
+    "Attempt", "AttemptGrant", "AttemptQuestion", "AuditEntry", "Invitation", "Signoff", "District", "Memo", "Module", "PollingStation",
     "Question", "Quiz", "Section", "SectionProgress", "Team", "User",
 ]

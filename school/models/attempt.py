@@ -59,3 +59,18 @@ class AttemptQuestion(db.Model):
 
     def __repr__(self):
         return f"<AttemptQuestion a{self.attempt_id} p{self.position}>"
+
+
+class AttemptGrant(db.Model):
+    """One extra attempt granted by an admin, with the reason (also written to the audit log)."""
+
+    __tablename__ = "attempt_grants"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"))
+    granted_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(500))
+    granted_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self):
+        return f"<AttemptGrant u{self.user_id} q{self.quiz_id}>"

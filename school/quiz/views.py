@@ -23,7 +23,7 @@ def overview(slug):
     svc.finalise_if_overdue(db.session, current_user.id, quiz.id, utcnow())
     attempts = svc.attempts_of(db.session, current_user.id, quiz.id)
     try:
-        svc.check_may_start(quiz, attempts, utcnow())
+        svc.check_may_start(quiz, attempts, utcnow(), svc.extra_attempts(db.session, current_user.id, quiz.id))
         blocked = None
     except svc.QuizRuleError as exc:
         blocked = str(exc)

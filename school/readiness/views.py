@@ -1,9 +1,11 @@
-from flask import Response, abort, redirect, render_template, request, url_for
+from flask import Response, abort, current_app, redirect, render_template, request, url_for
 from flask_login import current_user
 
 from ..access import get_team_or_404, role_required
 from ..extensions import db
-from ..services.export import readiness_csv
+from ..models._types import utcnow
+from ..services.calendar import countdown
+from ..services.export import readiness_csv, readiness_xlsx
 from ..services.readiness import SORTS, STATUSES, team_readiness
 from . import bp
 
@@ -30,8 +32,24 @@ def team(team_id):
     team = get_team_or_404(team_id)
     status, sort = _filters()
     readiness = team_readiness(db.session, team.id, status, sort)
+    days = countdown(current_app.config["ELECTION_DATE"], current_app.config["QUALIFICATION_DEADLINE"])
     return render_template("readiness/team.html", team=team, r=readiness, status=status, sort=sort,
-                           statuses=STATUSES)
+                           statuses=STATUSES, days=days)
+
+
+@bp.get("/teams/<int:team_id>/coverage")
+@role_required("coordinator", "admin")
+def coverage(team_id):
+    team = get_team_or_404(team_id)
+    return render_template("readiness/coverage.html", team=team, r=team_readiness(db.session, team.id))
+
+
+@bp.get("/teams/<int:team_id>/print")
+@role_required("coordinator", "admin")
+def print_sheet(team_id):
+    team = get_team_or_404(team_id)
+    return render_template("readiness/print.html", team=team, r=team_readiness(db.session, team.id, sort="station"),
+                           statuses=STATUSES, now=utcnow())
 
 
 @bp.get("/teams/<int:team_id>/readiness.csv")
@@ -40,6 +58,18 @@ def export(team_id):
     team = get_team_or_404(team_id)
     status, sort = _filters()
     body = readiness_csv(team_readiness(db.session, team.id, status, sort), team.name)
-    filename = f"readiness-team-{team.id}.csv"
-    return Response(body.encode("utf-8"), mimetype="text/csv",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    return _download(body.encode("utf-8"), "text/csv", f"readiness-team-{team.id}.csv")
+
+
+@bp.get("/teams/<int:team_id>/readiness.xlsx")
+@role_required("coordinator", "admin")
+def export_xlsx(team_id):
+    team = get_team_or_404(team_id)
+    status, sort = _filters()
+    body = readiness_xlsx(team_readiness(db.session, team.id, status, sort), team.name)
+    return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+                     f"readiness-team-{team.id}.xlsx")
+
+
+def _download(body: bytes, mimetype: str, filename: str) -> Response:
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})

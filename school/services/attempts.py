@@ -6,8 +6,9 @@ from datetime import timedelta
 from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
-from ..models import Attempt, AttemptQuestion, Question, Quiz
+from ..models import Attempt, AttemptGrant, AttemptQuestion, Question, Quiz
 from ..models._types import utcnow
+from . import audit
 from .question_types import REGISTRY, AnswerError
 
 
@@ -27,12 +28,28 @@ def attempts_of(session, user_id: int, quiz_id: int) -> list[Attempt]:
     return list(session.scalars(select(Attempt).filter_by(user_id=user_id, quiz_id=quiz_id).order_by(Attempt.number)))
 
 
-def check_may_start(quiz: Quiz, attempts: list[Attempt], now) -> None:
+def extra_attempts(session, user_id: int, quiz_id: int) -> int:
+    stmt = select(func.count()).select_from(AttemptGrant).filter_by(user_id=user_id, quiz_id=quiz_id)
+    return session.scalar(stmt)
+
+
+def grant_extra_attempt(session, user_id: int, quiz: Quiz, admin_id: int, reason: str) -> AttemptGrant:
+    """One more attempt beyond the quiz's limit; the reason is required and logged."""
+    reason = (reason or "").strip()
+    if not reason:
+        raise QuizRuleError("Укажите причину.")
+    grant = AttemptGrant(user_id=user_id, quiz_id=quiz.id, granted_by_id=admin_id, reason=reason[:500])
+    session.add(grant)
+    audit.record(session, admin_id, "attempt.grant", user_id, quiz=quiz.slug, reason=reason[:500])
+    return grant
+
+
+def check_may_start(quiz: Quiz, attempts: list[Attempt], now, extra: int = 0) -> None:
     """Raise QuizRuleError if the quiz's attempt limit or cooldown forbids a new attempt."""
     finished = [a for a in attempts if not a.is_open]
     if any(a.passed for a in finished):
         raise QuizRuleError("Тест уже сдан.")
-    if quiz.max_attempts and len(finished) >= quiz.max_attempts:
+    if quiz.max_attempts and len(finished) >= quiz.max_attempts + extra:
         raise QuizRuleError("Все попытки использованы. Обратитесь к координатору.")
     if finished and quiz.cooldown_min:
         ready_at = finished[-1].submitted_at + timedelta(minutes=quiz.cooldown_min)
@@ -63,7 +80,7 @@ def start_attempt(session, user_id: int, quiz: Quiz, now=None, rng=None) -> Atte
     open_ = next((a for a in attempts if a.is_open), None)
     if open_:
         return open_
-    check_may_start(quiz, attempts, now)
+    check_may_start(quiz, attempts, now, extra_attempts(session, user_id, quiz.id))
     deadline = now + timedelta(minutes=quiz.time_limit_min) if quiz.time_limit_min else None
     attempt = Attempt(user_id=user_id, quiz_id=quiz.id, number=len(attempts) + 1, started_at=now, deadline=deadline)
     attempt.questions = [AttemptQuestion(question_id=q.id, position=i + 1, snapshot=_snapshot(q, rng, quiz.shuffle))

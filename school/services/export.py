@@ -1,7 +1,9 @@
-"""CSV export of the readiness list: UTF-8 with BOM so Excel shows Cyrillic."""
+"""Readiness list exports: CSV (UTF-8 with BOM so Excel shows Cyrillic) and XLSX."""
 
 import csv
 import io
+
+from openpyxl import Workbook
 
 from .readiness import STATUSES, Readiness
 
@@ -14,17 +16,38 @@ def safe_cell(value) -> str:
     return "'" + text if text.startswith(FORMULA_START) else text
 
 
-def readiness_csv(readiness: Readiness, team_name: str = "") -> str:
-    out = io.StringIO()
-    writer = csv.writer(out, delimiter=";")
+def readiness_table(readiness: Readiness, team_name: str = "") -> list[list]:
+    """Header and rows of the readiness list, as exported (CSV and XLSX share it)."""
     header = ["Бригада", "Консультант", "Логин", "Участок"]
     for m in readiness.modules:
         header += [f"{m.title}: прочитано, %", f"{m.title}: лучший балл"]
-    writer.writerow(header + ["Статус", "Квалифицирован с", "Что осталось"])
+    table = [header + ["Статус", "Квалифицирован с", "Готовность подтвердил", "Что осталось"]]
     for r in readiness.rows:
         cells = [team_name, r.consultant.full_name, r.consultant.login, r.station_number or ""]
         for m in r.modules:
             cells += [m.percent, "" if m.best_score is None else m.best_score]
-        cells += [STATUSES[r.status], r.qualified_at.date().isoformat() if r.qualified_at else "", "; ".join(r.reasons)]
-        writer.writerow([safe_cell(c) for c in cells])
+        confirmed = r.signoff.confirmed_by.full_name if r.signoff and r.signoff.active and r.signoff.confirmed_by else ""
+        cells += [STATUSES[r.status], r.qualified_at.date().isoformat() if r.qualified_at else "", confirmed,
+                  "; ".join(r.reasons)]
+        table.append(cells)
+    return table
+
+
+def readiness_csv(readiness: Readiness, team_name: str = "") -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, delimiter=";")
+    for row in readiness_table(readiness, team_name):
+        writer.writerow([safe_cell(c) for c in row])
     return "\ufeff" + out.getvalue()
+
+
+def readiness_xlsx(readiness: Readiness, team_name: str = "") -> bytes:
+    """The same table as an Excel workbook; text cells are neutralised the same way as in CSV."""
+    book = Workbook()
+    sheet = book.active
+    sheet.title = "Готовность"
+    for row in readiness_table(readiness, team_name):
+        sheet.append([c if isinstance(c, int | float) else safe_cell(c) for c in row])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()

@@ -9,7 +9,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
-from ..models import Module, PollingStation, Quiz, Section, User
+from ..models import Module, PollingStation, Quiz, Section, Signoff, User
 from . import progress, qualification
 
 STATUSES = {"qualified": "Квалифицирован", "in_progress": "Ещё нет", "not_started": "Не начинал"}
@@ -37,6 +37,7 @@ class ConsultantRow:
     qualified_at: datetime | None
     last_activity: datetime | None
     reasons: list[str] = field(default_factory=list)
+    signoff: Signoff | None = None
 
     @property
     def status(self):
@@ -51,6 +52,16 @@ class ConsultantRow:
 
 
 @dataclass
+class StationCover:
+    station: PollingStation
+    consultants: list[ConsultantRow]
+
+    @property
+    def covered(self):
+        return any(r.qualified_at for r in self.consultants)
+
+
+@dataclass
 class Readiness:
     rows: list[ConsultantRow]
     total: int
@@ -58,6 +69,18 @@ class Readiness:
     stations_total: int
     stations_covered: int
     modules: list[Module]
+    counts: dict[str, int] = field(default_factory=dict)
+    coverage: list[StationCover] = field(default_factory=list)
+
+    def module_average(self, index: int) -> int:
+        """Average reading progress of the whole team in one module, in percent."""
+        return round(sum(r.modules[index].percent for r in self.all_rows) / len(self.all_rows)) if self.all_rows else 0
+
+    @property
+    def signed_off(self):
+        return sum(1 for r in self.all_rows if r.signoff and r.signoff.active)
+
+    all_rows: list[ConsultantRow] = field(default_factory=list)
 
 
 def _modules(session):
@@ -87,6 +110,8 @@ def team_readiness(session, team_id: int, status: str | None = None, sort: str =
     reads = progress.module_progress(session, ids)
     results = qualification.quiz_results(session, ids)
     required = [q.id for _, _, q in modules if q and q.required]
+    signoffs = {s.consultant_id: s for s in session.scalars(
+        select(Signoff).where(Signoff.consultant_id.in_(ids)).options(selectinload(Signoff.confirmed_by)))}
     quiz_of = {m.id: q for m, _, q in modules}
     rows = []
     for c in consultants:
@@ -97,15 +122,28 @@ def team_readiness(session, team_id: int, status: str | None = None, sort: str =
             res = results.get((c.id, quiz.id)) if quiz else None
             mrows.append(ModuleRow(m, read, total, seconds, res.best_score if res else None,
                                    bool(res and res.passed_at)))
-        row = ConsultantRow(c, mrows, qualification.qualified_at(results, c.id, required), last)
+        row = ConsultantRow(c, mrows, qualification.qualified_at(results, c.id, required), last,
+                            signoff=signoffs.get(c.id))
         row.reasons = [] if row.qualified_at else _reasons(row, quiz_of)
         rows.append(row)
-    stations = list(session.scalars(select(PollingStation.id).where(PollingStation.team_id == team_id)))
-    covered = {r.consultant.polling_station_id for r in rows if r.qualified_at} & set(stations)
-    summary = Readiness(rows, len(rows), sum(1 for r in rows if r.qualified_at), len(stations), len(covered),
-                        [m for m, _, _ in modules])
+    stations = list(session.scalars(select(PollingStation).where(PollingStation.team_id == team_id)
+                                    .order_by(PollingStation.number)))
+    coverage = _coverage(stations, rows)
+    summary = Readiness(rows, len(rows), sum(1 for r in rows if r.qualified_at), len(stations),
+                        sum(1 for c in coverage if c.covered), [m for m, _, _ in modules],
+                        counts={s: sum(1 for r in rows if r.status == s) for s in STATUSES},
+                        coverage=coverage, all_rows=rows)
     summary.rows = _sorted([r for r in rows if not status or r.status == status], sort)
     return summary
+
+
+def _coverage(stations, rows) -> list[StationCover]:
+    """Each station with its consultants; uncovered stations first."""
+    by_station = {}
+    for row in rows:
+        by_station.setdefault(row.consultant.polling_station_id, []).append(row)
+    cover = [StationCover(s, by_station.get(s.id, [])) for s in stations]
+    return sorted(cover, key=lambda c: (c.covered, c.station.number))
 
 
 def _sorted(rows, sort):

@@ -1,0 +1,30 @@
+"""Write and read the audit log of administrative actions."""
+
+from sqlalchemy import select
+from sqlalchemy.orm import selectinload
+
+from ..models import AuditEntry
+
+ACTIONS = {
+    "attempt.grant": "Дополнительная попытка",
+    "signoff.confirm": "Подтверждение готовности",
+    "signoff.withdraw": "Отзыв подтверждения",
+    "user.create": "Создание учётной записи",
+    "user.update": "Изменение учётной записи",
+    "user.role": "Смена роли",
+    "invitation.create": "Ссылка для пароля",
+    "import.apply": "Импорт",
+}
+
+
+def record(session, actor_id: int | None, action: str, target_user_id: int | None = None, **details) -> AuditEntry:
+    """Add an entry to the current transaction, so it commits (or not) with the action itself."""
+    entry = AuditEntry(actor_id=actor_id, action=action, target_user_id=target_user_id, details=details)
+    session.add(entry)
+    return entry
+
+
+def recent(session, limit: int = 100, offset: int = 0) -> list[AuditEntry]:
+    stmt = (select(AuditEntry).options(selectinload(AuditEntry.actor), selectinload(AuditEntry.target_user))
+            .order_by(AuditEntry.at.desc(), AuditEntry.id.desc()).limit(limit).offset(offset))
+    return list(session.scalars(stmt))
