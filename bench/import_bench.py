@@ -8,6 +8,8 @@ SQLite file database there and times parse, plan and apply with time.perf_counte
 * re-import — the same file again: must be all unchanged and write nothing;
 * update    — every 10th consultant renamed and every 20th moved to another station of the team.
 
+With --xlsx it also times parsing the same rows from an XLSX workbook (openpyxl, read-only mode).
+
 Usage (inside the repo):
     .venv/bin/python bench/import_bench.py
     .venv/bin/python bench/import_bench.py --database-url postgresql+psycopg://postgres@127.0.0.1:5432/bench --wipe
@@ -17,6 +19,7 @@ that has tables unless --wipe is given. Exit code 1 if a round is not as expecte
 """
 
 import argparse
+import io
 import sys
 import tempfile
 import time
@@ -24,6 +27,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
+from openpyxl import Workbook  # noqa: E402
 from sqlalchemy import func, inspect, select  # noqa: E402
 
 from config import Config  # noqa: E402
@@ -56,6 +60,18 @@ def generate(renamed: bool = False) -> bytes:
                 name = _person(n) + (" (ред.)" if renamed and n % 10 == 0 else "")
                 lines.append(f"{district};{team};{number};ул. Абая, {number};консультант;cons-{d}-{t}-{c};{name}")
     return ("\ufeff" + "\r\n".join(lines) + "\r\n").encode()
+
+
+def as_xlsx(data: bytes) -> bytes:
+    """The same rows as an XLSX workbook (write-only mode, station numbers as numbers)."""
+    book = Workbook(write_only=True)
+    sheet = book.create_sheet()
+    for line in data.decode("utf-8-sig").splitlines():
+        cells = line.split(";")
+        sheet.append([int(c) if c.isdigit() and i == 2 else c for i, c in enumerate(cells)])
+    out = io.BytesIO()
+    book.save(out)
+    return out.getvalue()
 
 
 def _person(n: int) -> str:
@@ -128,6 +144,7 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--database-url", help="run against this database instead of a temporary SQLite file")
     parser.add_argument("--wipe", action="store_true", help="allow dropping the tables of --database-url")
+    parser.add_argument("--xlsx", action="store_true", help="also time parsing the same rows from an XLSX file")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="school-import-bench.") as tmp:
         url = args.database_url or f"sqlite:///{Path(tmp) / 'bench.db'}"
@@ -141,6 +158,11 @@ def main() -> int:
             rounds["update"] = one_round("update.csv", generate(renamed=True))
             report(url, path.stat().st_size, rounds, counts)
             problems = check(rounds, counts)
+            if args.xlsx:
+                xlsx = as_xlsx(path.read_bytes())
+                (rows, errors), seconds = timed(parse_file, "import.xlsx", xlsx)
+                print(f"parse of the same rows as XLSX ({len(xlsx) / 1e6:.1f} MB): {seconds:.2f}s, {len(rows)} rows")
+                problems += [str(e) for e in errors[:5]]
             db.session.remove()
             db.engine.dispose()
     for p in problems:

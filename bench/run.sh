@@ -32,7 +32,7 @@ cleanup() {
     fi
     if [[ $rc -ne 0 && -s "$TMP/gunicorn.log" ]]; then
         echo "--- last lines of the gunicorn log ---" >&2
-        grep -v '"GET ' "$TMP/gunicorn.log" | tail -n 30 >&2 || true
+        grep -v -E '"GET |"method": ' "$TMP/gunicorn.log" | tail -n 30 >&2 || true  # skip per-request lines
     fi
     if [[ "${BENCH_KEEP_TMP:-0}" == 1 ]]; then echo "bench: kept $TMP" >&2; else rm -rf "$TMP"; fi
     exit $rc

@@ -1,6 +1,7 @@
 """Fixtures: app, client, runner, db, factories and login_as. DATABASE_URL picks the engine."""
 
 import pytest
+from argon2 import PasswordHasher
 from flask import g
 from flask.testing import FlaskClient
 from sqlalchemy import event
@@ -10,11 +11,15 @@ from school import create_app
 from school.extensions import db as _db
 from school.extensions import limiter
 from school.models import District, PollingStation, Team, User
+from school.services import accounts
 from school.services.accounts import hash_password
 from school.services.content import load_content, read_content
 
+# argon2 is slow on purpose; tests use cheap parameters (same algorithm, argon2id) to stay fast.
+accounts._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+accounts._DUMMY = accounts._hasher.hash("not-a-real-password")
 PASSWORD = "correct-horse-battery"
-PASSWORD_HASH = hash_password(PASSWORD)  # hashed once: argon2 is slow on purpose
+PASSWORD_HASH = hash_password(PASSWORD)
 
 
 class IsolatedClient(FlaskClient):

@@ -71,6 +71,46 @@ def test_readiness_export_team_and_district(runner, make, tmp_path):
 
 def test_every_command_has_help(runner):
     for args in (["init-db"], ["setup"], ["content", "check"], ["content", "load"], ["users", "add"],
-                 ["users", "password"], ["readiness", "export"], ["attempts", "close-overdue"]):
+                 ["users", "password"], ["readiness", "export"], ["attempts", "close-overdue"],
+                 ["quizzes", "import-gift"], ["quizzes", "export-gift"], ["backup"], ["restore"]):
         result = runner.invoke(args=[*args, "--help"])
         assert result.exit_code == 0 and "Usage:" in result.output, args
+
+
+def test_gift_export_then_import_round_trip(app, runner, tmp_path):
+    gift = tmp_path / "law.gift"
+    exported = runner.invoke(args=["quizzes", "export-gift", "law", "--output", str(gift)])
+    assert exported.exit_code == 0, exported.output
+    assert "::law-a::" in gift.read_text()
+    out = tmp_path / "law-copy.txt"
+    imported = runner.invoke(args=["quizzes", "import-gift", str(gift), "--quiz", "law", "--output", str(out)])
+    assert imported.exit_code == 0, imported.output
+    from school.services.quizfile import parse_quiz
+    original, _ = parse_quiz("a", "law", (DATA / "quizzes" / "law.txt").read_text())
+    copy, errors = parse_quiz("b", "law", out.read_text())
+    assert errors == [] and [q.content_hash for q in copy.questions] == [q.content_hash for q in original.questions]
+    again = runner.invoke(args=["quizzes", "import-gift", str(gift), "--quiz", "law", "--output", str(out)])
+    assert again.exit_code == 1 and "--force" in again.output
+
+
+def test_gift_import_with_errors_writes_nothing(runner, tmp_path):
+    bad = tmp_path / "bad.gift"
+    bad.write_text("::q1:: Essay question {}\n")
+    out = tmp_path / "out.txt"
+    result = runner.invoke(args=["quizzes", "import-gift", str(bad), "--quiz", "law", "--output", str(out)])
+    assert result.exit_code == 1 and not out.exists() and f"{bad}:1:" in result.output
+
+
+def test_backup_refuses_in_memory_database(app, runner, tmp_path):
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        result = runner.invoke(args=["backup", "--output", str(tmp_path)])
+        assert result.exit_code == 0 and "Резервная копия" in result.output
+        return
+    result = runner.invoke(args=["backup", "--output", str(tmp_path)])
+    assert result.exit_code == 1 and "в памяти" in result.output
+
+
+def test_restore_asks_for_confirmation(runner, tmp_path):
+    (tmp_path / "x.sqlite3").write_text("x")
+    result = runner.invoke(args=["restore", str(tmp_path / "x.sqlite3")], input="n\n")
+    assert result.exit_code == 1 and "Продолжить?" in result.output

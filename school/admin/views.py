@@ -4,9 +4,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from ..access import role_required
+from ..auth.forms import EmptyForm
 from ..extensions import db
 from ..models import District, PollingStation, Team, User
-from ..auth.forms import EmptyForm
 from ..models._types import utcnow
 from ..services import audit, invitations
 from ..services import organisation as org
@@ -155,7 +155,8 @@ def user(user_id):
     title = user.full_name if user else "Новая учётная запись"
     extra = {}
     if user:
-        extra = {"user_id": user.id, "has_password": bool(user.password_hash), "is_consultant": user.role == "consultant"}
+        extra = {"user_id": user.id, "has_password": bool(user.password_hash),
+                 "is_consultant": user.role == "consultant"}
     return render_template("admin/form.html", form=form, title=title, **extra), 400 if form.errors else 200
 
 

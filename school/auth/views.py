@@ -70,7 +70,7 @@ def change_password():
                 form.new.errors.append(str(exc))
             else:
                 db.session.commit()
-                login_user(current_user)  # keep this session; others end with the new version
+                login_user(current_user._get_current_object())  # keep this session; others end
                 flash("Пароль изменён. Другие сеансы завершены.", "success")
                 return redirect(url_for("learn.home"))
     return render_template("auth/password.html", form=form), 400 if form.errors else 200

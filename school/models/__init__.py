@@ -9,6 +9,20 @@ from .progress import SectionProgress
 from .readiness import Signoff
 
 __all__ = [
-    "Attempt", "AttemptGrant", "AttemptQuestion", "AuditEntry", "Invitation", "Signoff", "District", "Memo", "Module", "PollingStation",
-    "Question", "Quiz", "Section", "SectionProgress", "Team", "User",
+    "Attempt",
+    "AttemptGrant",
+    "AttemptQuestion",
+    "AuditEntry",
+    "District",
+    "Invitation",
+    "Memo",
+    "Module",
+    "PollingStation",
+    "Question",
+    "Quiz",
+    "Section",
+    "SectionProgress",
+    "Signoff",
+    "Team",
+    "User",
 ]

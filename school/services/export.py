@@ -26,7 +26,8 @@ def readiness_table(readiness: Readiness, team_name: str = "") -> list[list]:
         cells = [team_name, r.consultant.full_name, r.consultant.login, r.station_number or ""]
         for m in r.modules:
             cells += [m.percent, "" if m.best_score is None else m.best_score]
-        confirmed = r.signoff.confirmed_by.full_name if r.signoff and r.signoff.active and r.signoff.confirmed_by else ""
+        by = r.signoff.confirmed_by if r.signoff and r.signoff.active else None
+        confirmed = by.full_name if by else ""
         cells += [STATUSES[r.status], r.qualified_at.date().isoformat() if r.qualified_at else "", confirmed,
                   "; ".join(r.reasons)]
         table.append(cells)

@@ -1,4 +1,4 @@
-"""The CLI: `flask --app school <command>`. Each command's docstring is its --help."""
+"""Core commands: schema, content, users, readiness export, attempts, setup."""
 
 import sys
 from pathlib import Path
@@ -9,14 +9,14 @@ from flask.cli import AppGroup
 from flask_migrate import upgrade
 from sqlalchemy import select
 
-from .extensions import db
-from .models import District, PollingStation, Team, User
-from .services import attempts as attempt_svc
-from .services.accounts import AccountError, create_user, set_password
-from .services.content import load_content, read_content
-from .services.demo import seed_demo
-from .services.export import readiness_csv
-from .services.readiness import team_readiness
+from ..extensions import db
+from ..models import District, PollingStation, Team, User
+from ..services import attempts as attempt_svc
+from ..services.accounts import AccountError, create_user, set_password
+from ..services.content import load_content, read_content
+from ..services.demo import seed_demo
+from ..services.export import readiness_csv
+from ..services.readiness import team_readiness
 
 content = AppGroup("content", help="Check and load courses/ and quizzes/.")
 users = AppGroup("users", help="Manage user accounts.")
@@ -150,6 +150,4 @@ def setup():
                    "Сменить пароль: flask --app school users password LOGIN")
 
 
-def init_app(app):
-    for command in (init_db, setup, content, users, readiness, attempts):
-        app.cli.add_command(command)
+COMMANDS = (init_db, setup, content, users, readiness, attempts)
