@@ -25,6 +25,7 @@ def _sqlite_pragmas(dbapi_connection, _record):
         cursor = dbapi_connection.cursor()
         cursor.execute("PRAGMA foreign_keys=ON")
         cursor.execute("PRAGMA journal_mode=WAL")
+        cursor.execute("PRAGMA synchronous=NORMAL")  # safe with WAL; a power cut may lose only the last commits
         cursor.execute("PRAGMA busy_timeout=5000")
         cursor.close()
 

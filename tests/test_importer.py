@@ -8,6 +8,7 @@ from openpyxl import Workbook
 from sqlalchemy import func, select
 
 from school.models import District, PollingStation, Team, User
+from school.services import importer
 from school.services.importer import (
     ImportFailed,
     ImportRefused,
@@ -153,10 +154,12 @@ def test_every_kind_of_bad_row_is_reported_and_nothing_imported(db, make):
         19: "Не указана роль",
         20: "Координатору участок не назначается",
         21: "В ячейке «адрес» ошибка Excel #N/A",
+        24: "Участок № 120: адрес отличается от указанного в строке 23 («ул. Первая, 1»)",
     }
     for line, text in expected.items():
         assert any(n == line and text in m for n, m in found), (line, text, found)
-    assert {n for n, _ in found} == set(expected)  # lines 8, 11 and 22 are fine
+    assert (24, "Участок № 120 уже отнесён к бригаде «Бригада 1» в строке 23.") in found
+    assert {n for n, _ in found} == set(expected)  # lines 8, 11, 22 and 23 are fine
     assert not plan.ok
     with pytest.raises(ImportRefused):
         apply_import(db.session, plan)
@@ -179,6 +182,18 @@ def test_unreadable_files_are_refused_on_line_one(db, name, data, message):
     assert rows == [] and errors and errors[0].line == 1 and message in errors[0].message, errors
     plan = plan_import(db.session, rows, errors)
     assert not plan.ok and plan.errors == errors
+
+
+def test_blank_rows_are_skipped_and_the_size_is_limited(db, monkeypatch):
+    monkeypatch.setattr(importer, "MAX_ROWS", 3)
+    three = ["Р;Б;1;;;;", ";;;;;;", "", "Р;Б;2;;;;", "Р;Б;3;;;;"]
+    rows, errors = parse_file("three.csv", _csv(*three))
+    assert errors == [] and [r.line for r in rows] == [2, 5, 6]
+    rows, errors = parse_file("four.csv", _csv(*three, "Р;Б;4;;;;"))
+    assert rows == [] and "больше 3 строк" in errors[0].message
+    sheet = [["район", "участок"], ["Р", 1], *[[None, None]] * 10, ["Р", 2]]
+    rows, errors = parse_file("gaps.xlsx", _xlsx(sheet))
+    assert errors == [] and [r.line for r in rows] == [2, 13]
 
 
 def test_reimport_is_idempotent(db):

@@ -202,3 +202,16 @@ def test_print_sheet_and_xlsx_export(client, login_as, team_with_three):
     assert response.mimetype.endswith("spreadsheetml.sheet")
     rows = list(load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True))
     assert rows[0][1] == "Консультант" and {r[1] for r in rows[1:]} == {"Бекова Алия", "Ахметов Ерлан", "Волкова Дана"}
+
+
+def test_readiness_page_paginates_but_totals_count_everyone(app, client, db, make, login_as, monkeypatch):
+    monkeypatch.setitem(app.config, "READINESS_PAGE_SIZE", 2)
+    team = make.team()
+    for name in ("Аа", "Бб", "Вв", "Гг", "Дд"):
+        make.user(team=team, name=name)
+    login_as("coordinator", team=team)
+    first = client.get(f"/teams/{team.id}").get_data(as_text=True)
+    assert "Аа" in first and "Вв" not in first and "Страница 1 из 3" in first and "0 из 5" in first
+    last = client.get(f"/teams/{team.id}?page=3").get_data(as_text=True)
+    assert "Дд" in last and "Аа" not in last
+    assert "Дд" in client.get(f"/teams/{team.id}?page=99").get_data(as_text=True)  # clamped to the last page

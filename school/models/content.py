@@ -38,7 +38,8 @@ class Section(db.Model):
     position: Mapped[int]
     title: Mapped[str] = mapped_column(String(300))
     minutes: Mapped[int]
-    html: Mapped[str] = mapped_column(Text)
+    # Deferred: tables of contents and dashboards need titles and minutes, not every section's body.
+    html: Mapped[str] = mapped_column(Text, deferred=True)
     module: Mapped[Module] = relationship(back_populates="sections")
 
     def __repr__(self):

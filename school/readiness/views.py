@@ -33,8 +33,12 @@ def team(team_id):
     status, sort = _filters()
     readiness = team_readiness(db.session, team.id, status, sort)
     days = countdown(current_app.config["ELECTION_DATE"], current_app.config["QUALIFICATION_DEADLINE"])
-    return render_template("readiness/team.html", team=team, r=readiness, status=status, sort=sort,
-                           statuses=STATUSES, days=days)
+    size = current_app.config["READINESS_PAGE_SIZE"]
+    pages = max(1, -(-len(readiness.rows) // size))
+    page = min(max(1, request.args.get("page", 1, type=int)), pages)
+    rows = readiness.rows[(page - 1) * size:page * size]
+    return render_template("readiness/team.html", team=team, r=readiness, rows=rows, page=page, pages=pages,
+                           status=status, sort=sort, statuses=STATUSES, days=days)
 
 
 @bp.get("/teams/<int:team_id>/coverage")

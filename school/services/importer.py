@@ -316,8 +316,7 @@ def _csv_records(data: bytes) -> list[tuple[int, list[str]]]:
     records = []
     try:
         for line, cells in enumerate(reader, start=1):
-            _check_size(line)
-            records.append((line, cells))
+            _keep(records, line, cells)
     except csv.Error as e:
         raise _FileProblem(f"Не удалось разобрать CSV около строки {reader.line_num}: проверьте кавычки.") from e
     return records
@@ -332,8 +331,8 @@ def _xlsx_records(data: bytes) -> list[tuple[int, list[str]]]:
             book = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
             try:
                 for line, values in enumerate(book.worksheets[0].iter_rows(values_only=True), start=1):
-                    _check_size(line)
-                    records.append((line, [_cell_text(v) for v in values]))
+                    if any(v is not None for v in values) or line == 1:
+                        _keep(records, line, [_cell_text(v) for v in values])
             finally:
                 book.close()
     except _FileProblem:
@@ -343,9 +342,12 @@ def _xlsx_records(data: bytes) -> list[tuple[int, list[str]]]:
     return records
 
 
-def _check_size(line: int) -> None:
-    if line > MAX_ROWS + 1:
-        raise _FileProblem(f"В файле больше {MAX_ROWS} строк: разделите его на части.")
+def _keep(records: list, line: int, cells: list[str]) -> None:
+    """Keep the header and every row with something in it; refuse files with too many rows."""
+    if line == 1 or any(c.strip() for c in cells):
+        if len(records) > MAX_ROWS:
+            raise _FileProblem(f"В файле больше {MAX_ROWS} строк: разделите его на части.")
+        records.append((line, cells))
 
 
 def _cell_text(value) -> str:
@@ -368,7 +370,7 @@ def _rows_from(records: list[tuple[int, list[str]]]) -> tuple[list[Row], list[Ro
     if errors:
         return [], errors
     width = len(records[0][1])
-    rows = [_make_row(line, cells, columns, width) for line, cells in records[1:] if any(c.strip() for c in cells)]
+    rows = [_make_row(line, cells, columns, width) for line, cells in records[1:]]
     errors = [RowError(r.line, p) for r in rows for p in r.problems]
     if not rows:
         errors.append(RowError(1, "В файле нет строк с данными — только заголовок."))
@@ -517,27 +519,34 @@ def plan_import(session, rows: Iterable[Row], errors: Iterable[RowError] = (),
 
 def _load(session) -> _Existing:
     """Districts, teams, stations and users of the database, keyed as the file's rows are."""
-    ex, dkeys, tkeys, skeys = _Existing(), {}, {}, {}
+    existing = _Existing()
+    tkeys, skeys = _load_places(session, existing)
+    q = select(User.id, User.login, User.role, User.full_name, User.team_id, User.polling_station_id)
+    for id_, login, role, full_name, team_id, station_id in session.execute(q.order_by(User.id)):
+        user = _DbUser(id_, login, role, full_name, tkeys.get(team_id), skeys.get(station_id))
+        existing.users.setdefault(login.lower(), user)
+        if role == "coordinator" and user.tkey:
+            existing.coordinators[user.tkey].append(user)
+        if role == "consultant" and user.skey:
+            existing.at_station[user.skey].append(user)
+    return existing
+
+
+def _load_places(session, existing: _Existing) -> tuple[dict, dict]:
+    """Fill in districts, teams and stations; {team id: key} and {station id: key} for the users."""
+    dkeys, tkeys, skeys = {}, {}, {}
     for id_, name in session.execute(select(District.id, District.name).order_by(District.id)):
         dkeys[id_] = _key(name)
-        ex.districts.setdefault(dkeys[id_], (id_, name))
+        existing.districts.setdefault(dkeys[id_], (id_, name))
     for id_, district_id, name in session.execute(select(Team.id, Team.district_id, Team.name).order_by(Team.id)):
         tkeys[id_] = (dkeys[district_id], _key(name))
-        ex.teams.setdefault(tkeys[id_], (id_, name))
+        existing.teams.setdefault(tkeys[id_], (id_, name))
     q = select(PollingStation.id, PollingStation.district_id, PollingStation.number, PollingStation.team_id,
                PollingStation.address).order_by(PollingStation.id)
     for id_, district_id, number, team_id, address in session.execute(q):
         skeys[id_] = (dkeys[district_id], number)
-        ex.stations.setdefault(skeys[id_], _DbStation(id_, tkeys.get(team_id), address or ""))
-    q = select(User.id, User.login, User.role, User.full_name, User.team_id, User.polling_station_id)
-    for id_, login, role, full_name, team_id, station_id in session.execute(q.order_by(User.id)):
-        user = _DbUser(id_, login, role, full_name, tkeys.get(team_id), skeys.get(station_id))
-        ex.users.setdefault(login.lower(), user)
-        if role == "coordinator" and user.tkey:
-            ex.coordinators[user.tkey].append(user)
-        if role == "consultant" and user.skey:
-            ex.at_station[user.skey].append(user)
-    return ex
+        existing.stations.setdefault(skeys[id_], _DbStation(id_, tkeys.get(team_id), address or ""))
+    return tkeys, skeys
 
 
 class _Planner:

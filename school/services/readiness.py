@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import load_only, selectinload
 
 from ..models import Module, PollingStation, Quiz, Section, Signoff, User
 from . import progress, qualification
@@ -104,8 +104,10 @@ def _reasons(row: ConsultantRow, quiz_of) -> list[str]:
 def team_readiness(session, team_id: int, status: str | None = None, sort: str = "name") -> Readiness:
     """Readiness of one team's consultants, optionally filtered by status and sorted."""
     ids = select(User.id).where(User.team_id == team_id, User.role == "consultant")
+    columns = load_only(User.id, User.login, User.full_name, User.role, User.team_id, User.polling_station_id)
     consultants = list(session.scalars(
-        select(User).where(User.id.in_(ids)).options(selectinload(User.polling_station)).order_by(User.full_name)))
+        select(User).where(User.id.in_(ids)).options(columns, selectinload(User.polling_station))
+        .order_by(User.full_name)))
     modules = _modules(session)
     reads = progress.module_progress(session, ids)
     results = qualification.quiz_results(session, ids)

@@ -1,0 +1,114 @@
+"""Exactly once under real concurrency: threads against a scratch PostgreSQL database."""
+
+import threading
+import uuid
+
+import pytest
+from sqlalchemy import create_engine, func, select, text
+from werkzeug.datastructures import MultiDict
+
+from config import TestConfig
+from school import create_app
+from school.extensions import db
+from school.models import Attempt, Quiz, User
+from school.services import attempts as svc
+from school.services.content import load_content, read_content
+
+from .helpers import attempt_form
+
+ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
+THREADS = 8
+
+
+@pytest.fixture(scope="module")
+def pg_app():
+    name = f"concurrency_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    config = type("PgConfig", (TestConfig,), {
+        "SQLALCHEMY_DATABASE_URI": f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}",
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": THREADS + 2}})
+    app = create_app(config)
+    with app.app_context():
+        db.create_all()
+        load_content(db.session, read_content(app.config["COURSES_DIR"], app.config["QUIZZES_DIR"]))
+        db.session.remove()
+    yield app
+    with app.app_context():
+        db.engine.dispose()
+    with admin.connect() as conn:
+        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+    admin.dispose()
+
+
+def _new_user(app) -> int:
+    with app.app_context():
+        user = User(login=f"u{uuid.uuid4().hex[:10]}", full_name="Параллельный", role="consultant", password_hash="x")
+        db.session.add(user)
+        db.session.commit()
+        return user.id
+
+
+def _run_together(app, work):
+    """Run work() in THREADS threads released at the same moment; return their results or exceptions."""
+    barrier, results = threading.Barrier(THREADS), [None] * THREADS
+
+    def run(i):
+        with app.app_context():
+            try:
+                barrier.wait()
+                results[i] = work()
+            except Exception as exc:  # collected and asserted on by the test
+                results[i] = exc
+            finally:
+                db.session.remove()
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(THREADS)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(30)
+    return results
+
+
+def test_two_tabs_starting_at_once_get_one_attempt(pg_app):
+    user_id = _new_user(pg_app)
+
+    def start():
+        quiz = db.session.scalar(select(Quiz).filter_by(slug="law"))
+        return svc.start_attempt(db.session, user_id, quiz).id
+    ids = _run_together(pg_app, start)
+    assert all(isinstance(i, int) for i in ids), ids
+    assert len(set(ids)) == 1
+    with pg_app.app_context():
+        assert db.session.scalar(select(func.count()).select_from(Attempt).filter_by(user_id=user_id)) == 1
+
+
+def test_concurrent_submits_grade_once(pg_app):
+    user_id = _new_user(pg_app)
+    with pg_app.app_context():
+        quiz = db.session.scalar(select(Quiz).filter_by(slug="law"))
+        attempt_id = svc.start_attempt(db.session, user_id, quiz).id
+        right = attempt_form(attempt_id)
+        wrong = attempt_form(attempt_id, right=False)
+    counter = iter(range(THREADS))
+    lock = threading.Lock()
+
+    def submit():
+        with lock:
+            n = next(counter)
+        form = right if n % 2 == 0 else wrong
+        attempt = db.session.get(Attempt, attempt_id)
+        data = MultiDict([(k, x) for k, v in form.items() for x in (v if isinstance(v, list) else [v])])
+        svc.submit_attempt(db.session, attempt, data)
+        return attempt.score
+    results = _run_together(pg_app, submit)
+    scores = [r for r in results if isinstance(r, float)]
+    refused = [r for r in results if isinstance(r, svc.QuizRuleError)]
+    assert len(scores) == 1 and len(refused) == THREADS - 1, results
+    with pg_app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.status == "submitted" and attempt.score == scores[0]
+        # the stored answers are the winner's, graded once: the score matches them
+        points = sum(q.points for q in attempt.questions)
+        assert round(100 * points / len(attempt.questions), 1) == attempt.score
