@@ -273,3 +273,29 @@ def test_result_page_shows_score_and_explanations(client, db, login_as):
     html = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     assert "100%" in html and "тест сдан" in html
     assert "Копию заверяют председатель и секретарь." in html and "ст. 43 п. 8" in html
+
+
+@pytest.mark.parametrize("review,shows_answer,shows_explanation", [
+    ("full", True, True), ("answers", False, True), ("score", False, False)])
+def test_review_setting_controls_what_the_result_shows(client, db, login_as, review, shows_answer, shows_explanation):
+    _quiz(db).review = review
+    db.session.commit()
+    login_as("consultant")
+    attempt_id, token = _start_via_client(client)
+    client.post(f"/attempts/{attempt_id}/submit", data=attempt_form(attempt_id, right=False, token=token))
+    html = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert "0%" in html and "тест не сдан" in html
+    assert ("Верный ответ: Комиссия по требованию наблюдателя" in html) is shows_answer
+    assert ("Копию заверяют председатель и секретарь." in html) is shows_explanation
+
+
+def test_draw_per_topic_takes_n_from_each_topic(db, make):
+    quiz = _quiz(db)
+    keys = {"law-a": "rights", "law-b": "rights", "law-c": "removal", "law-d": "count", "law-e": "count"}
+    for q in db.session.scalars(select(Question).filter_by(quiz_id=quiz.id)):
+        q.topic = keys.get(q.key, "")
+    quiz.questions_per_topic, quiz.shuffle = 1, True
+    db.session.commit()
+    attempt = svc.start_attempt(db.session, make.user().id, quiz, rng=random.Random(3))
+    topics = sorted(db.session.get(Question, aq.question_id).topic for aq in attempt.questions)
+    assert topics == ["", "count", "removal", "rights"]

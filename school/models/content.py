@@ -67,6 +67,7 @@ class Quiz(db.Model):
     pass_mark: Mapped[int] = mapped_column(default=80)
     required: Mapped[bool] = mapped_column(default=True)
     questions_per_attempt: Mapped[int] = mapped_column(default=0)
+    questions_per_topic: Mapped[int] = mapped_column(default=0, server_default="0")
     time_limit_min: Mapped[int] = mapped_column(default=0)
     max_attempts: Mapped[int] = mapped_column(default=0)
     cooldown_min: Mapped[int] = mapped_column(default=0)

@@ -59,7 +59,15 @@ def check_may_start(quiz: Quiz, attempts: list[Attempt], now, extra: int = 0) ->
 
 
 def _draw(session, quiz: Quiz, rng: random.Random) -> list[Question]:
+    """Questions for a new attempt: N per topic if set, then at most questions_per_attempt, then shuffled."""
     bank = list(session.scalars(select(Question).filter_by(quiz_id=quiz.id, active=True).order_by(Question.position)))
+    if quiz.questions_per_topic:
+        topics: dict[str, list[Question]] = {}
+        for q in bank:
+            topics.setdefault(q.topic, []).append(q)
+        bank = sorted((q for group in topics.values()
+                       for q in rng.sample(group, min(quiz.questions_per_topic, len(group)))),
+                      key=lambda q: q.position)
     if quiz.questions_per_attempt and quiz.questions_per_attempt < len(bank):
         bank = sorted(rng.sample(bank, quiz.questions_per_attempt), key=lambda q: q.position)
     if quiz.shuffle:

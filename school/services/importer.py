@@ -465,6 +465,7 @@ def _kind_of(row: Row) -> tuple[str | None, str | None]:
 
 
 def _missing(kind: str, row: Row) -> list[str]:
+    """Required cells left empty for this kind of row; a coordinator's station must be empty."""
     problems = [f"Не заполнено «{TITLES[n]}»." for n in REQUIRED[kind] if not getattr(row, n)]
     if kind == "coordinator" and row.station:
         problems.append("Координатору участок не назначается: оставьте «участок» пустым.")
@@ -476,6 +477,7 @@ def _too_long(row: Row) -> list[str]:
 
 
 def _station_number(text: str) -> tuple[int | None, str | None]:
+    """The station number (None if empty) or why it is not one."""
     if not text:
         return None, None
     if text.isascii() and text.isdigit() and 0 < int(text) <= MAX_STATION:
@@ -484,6 +486,7 @@ def _station_number(text: str) -> tuple[int | None, str | None]:
 
 
 def _rec(row: Row, kind: str, number: int | None, login: str) -> _Rec:
+    """The row with its matching keys: district, (district, team), (district, station number)."""
     dkey = _key(row.district)
     tkey = (dkey, _key(row.team)) if row.team else None
     return _Rec(line=row.line, kind=kind, district=row.district, dkey=dkey, team=row.team, tkey=tkey,
@@ -579,6 +582,7 @@ class _Planner:
             self._add_station(rec)
 
     def _add_person(self, rec: _Rec) -> bool:
+        """True for a login's first row; a repeat is dropped, and is an error if its data differ."""
         first = self.people.setdefault(rec.login, rec)
         if first is rec:
             return True
@@ -587,6 +591,7 @@ class _Planner:
         return False
 
     def _add_station(self, rec: _Rec) -> None:
+        """Collect a station's address, its team from a station row, and the teams its consultants claim."""
         draft = self.stations.setdefault(rec.skey, _StationDraft(rec.line, rec.number))
         if rec.address:
             if draft.address and draft.address.casefold() != rec.address.casefold():
@@ -611,6 +616,7 @@ class _Planner:
     # -- checks across rows and the database
 
     def finish(self, total: int) -> ImportPlan:
+        """Checks across rows and the database, then counts and writes to make, as the plan."""
         for skey, draft in self.stations.items():
             self._check_station(skey, draft)
         self._check_coordinators()
@@ -667,6 +673,7 @@ class _Planner:
                                            "или бригадой.")
 
     def _check_admins(self) -> None:
+        """An import never touches an admin's account."""
         for rec in self.people.values():
             old = self.db.users.get(rec.login)
             if old is not None and old.role == "admin":
@@ -676,6 +683,7 @@ class _Planner:
     # -- counting and planning the writes
 
     def _plan_places(self) -> None:
+        """Districts and teams are only ever created (their name is what matches them)."""
         for dkey, rec in self.districts.items():
             if dkey in self.db.districts:
                 self.counts["districts"].unchanged += 1
@@ -690,6 +698,7 @@ class _Planner:
                 self.ops.new_teams.append((tkey, rec.team))
 
     def _plan_stations(self) -> None:
+        """New stations; existing ones whose address or team changes."""
         for skey, draft in self.stations.items():
             old = self.db.stations.get(skey)
             if old is None:
@@ -709,6 +718,7 @@ class _Planner:
             self.changes.append(Change(draft.line, "stations", name, "; ".join(diff)))
 
     def _plan_people(self) -> None:
+        """New people; existing ones whose role, name, team or station changes (each listed in changes)."""
         for login, rec in self.people.items():
             counts = self.counts[rec.kind + "s"]
             old = self.db.users.get(login)
@@ -725,6 +735,7 @@ class _Planner:
             self.changes.append(Change(rec.line, rec.kind + "s", login, "; ".join(diff), old.role != rec.kind))
 
     def _person_diff(self, old: _DbUser, rec: _Rec) -> list[str]:
+        """What changes for an existing person, in Russian; empty if nothing."""
         diff = []
         if old.role != rec.kind:
             diff.append(f"роль «{ROLE_NAMES.get(old.role, old.role)}» → «{ROLE_NAMES[rec.kind]}»")
@@ -818,13 +829,18 @@ def _insert_places(session, ops: _Ops, step: _Steps) -> None:
                      lambda r: (dkey_of[r.district_id], _key(r.name)))
         ops.team_ids.update({key: fresh[key] for key, _ in ops.new_teams})
     if ops.new_stations:
-        _insert(session, PollingStation, [
-            {"district_id": ops.district_ids[key[0]], "number": number, "address": address,
-             "team_id": ops.team_ids.get(owner)} for key, number, address, owner in ops.new_stations], step)
-        where = PollingStation.district_id.in_({ops.district_ids[key[0]] for key, *_ in ops.new_stations})
-        q = select(PollingStation.id, PollingStation.district_id, PollingStation.number).where(where)
-        fresh = _ids(session.execute(q.order_by(PollingStation.id)), lambda r: (dkey_of[r.district_id], r.number))
-        ops.station_ids.update({key: fresh[key] for key, *_ in ops.new_stations})
+        _insert_stations(session, ops, dkey_of, step)
+
+
+def _insert_stations(session, ops: _Ops, dkey_of: dict, step: _Steps) -> None:
+    """New stations (their teams exist by now), then their ids."""
+    _insert(session, PollingStation, [
+        {"district_id": ops.district_ids[key[0]], "number": number, "address": address,
+         "team_id": ops.team_ids.get(owner)} for key, number, address, owner in ops.new_stations], step)
+    where = PollingStation.district_id.in_({ops.district_ids[key[0]] for key, *_ in ops.new_stations})
+    q = select(PollingStation.id, PollingStation.district_id, PollingStation.number).where(where)
+    fresh = _ids(session.execute(q.order_by(PollingStation.id)), lambda r: (dkey_of[r.district_id], r.number))
+    ops.station_ids.update({key: fresh[key] for key, *_ in ops.new_stations})
 
 
 def _ids(rows, key_of) -> dict:

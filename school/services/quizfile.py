@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from .frontmatter import ContentError, Parsed, as_bool, as_int, parse
 from .question_types import REGISTRY
 
-HEADER_FIELDS = {"title", "module", "pass_mark", "required", "questions_per_attempt",
+HEADER_FIELDS = {"title", "module", "pass_mark", "required", "questions_per_attempt", "questions_per_topic",
                  "time_limit", "max_attempts", "cooldown", "shuffle", "review"}
 QUESTION_FIELDS = {"type", "topic", "text", "explanation", "article", "answer", "tolerance"}
 REQUIRED_FIELDS = ("type", "text", "explanation", "article")
@@ -58,6 +58,7 @@ def _settings(h: Parsed, path: str) -> dict:
         "pass_mark": as_int(h, path, "pass_mark", 80, 1, 100),
         "required": as_bool(h, path, "required", True),
         "questions_per_attempt": as_int(h, path, "questions_per_attempt", 0, 0, 1000),
+        "questions_per_topic": as_int(h, path, "questions_per_topic", 0, 0, 1000),
         "time_limit_min": as_int(h, path, "time_limit", 0, 0, 24 * 60),
         "max_attempts": as_int(h, path, "max_attempts", 0, 0, 1000),
         "cooldown_min": as_int(h, path, "cooldown", 0, 0, 7 * 24 * 60),
