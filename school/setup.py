@@ -8,6 +8,7 @@ from sqlalchemy.engine import Engine
 from . import filters
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
 from .services.markdown import render
+from .services.readiness import STATUSES
 
 
 def _locale():
@@ -43,5 +44,6 @@ def init_extensions(app):
     login_manager.session_protection = "strong"
     app.jinja_env.filters["markdown"] = render
     filters.init_app(app)
+    app.jinja_env.globals["STATUS_LABELS"] = STATUSES
     app.jinja_env.globals["ROLE_NAMES"] = {"admin": "Администратор", "coordinator": "Координатор",
                                            "consultant": "Консультант"}

@@ -95,3 +95,18 @@ def test_users_list_search_and_pagination(client, login_as, make):
     html = client.get("/admin/users?q=иванов").get_data(as_text=True)
     assert "Страница 1 из 2" in html
     assert "Иванов 54" in client.get("/admin/users?q=иванов&page=2").get_data(as_text=True)
+
+
+def test_overview_query_count_is_constant(client, db, login_as, make, count_queries):
+    login_as("admin")
+    counts = []
+    for teams in (1, 6):
+        for _ in range(teams):
+            team = make.team()
+            make.user("coordinator", team=team)
+            for _ in range(3):
+                make.user(team=team, station=make.station(team))
+        with count_queries() as counter:
+            assert client.get("/admin/").status_code == 200
+        counts.append(counter.count)
+    assert counts[0] == counts[1], counts
