@@ -34,6 +34,7 @@ serve: setup
 
 lint: $(VENV)/.dev-installed
 	$(VENV)/bin/ruff check school tests bench config.py
+	$(VENV)/bin/bandit -q -r school config.py
 
 check: $(VENV)/.installed
 	$(FLASK) content check

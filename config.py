@@ -4,7 +4,8 @@ import os
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
-DEFAULT_SECRET = "dev-only-not-secret"  # noqa: S105 (a placeholder that production refuses)
+# A placeholder that ProductionConfig.check refuses.
+DEFAULT_SECRET = "dev-only-not-secret"  # noqa: S105  # nosec B105
 
 
 class Config:
@@ -44,7 +45,7 @@ class DevelopmentConfig(Config):
 
 class TestConfig(Config):
     TESTING = True
-    SECRET_KEY = "test-secret"  # noqa: S105 (tests only)
+    SECRET_KEY = "test-secret"  # noqa: S105  # nosec B105
     SQLALCHEMY_DATABASE_URI = os.environ.get("DATABASE_URL", "sqlite://")
     WTF_CSRF_ENABLED = True
     RATELIMIT_STORAGE_URI = "memory://"

@@ -54,7 +54,8 @@ def create_user(session, login, full_name, role, password=None, team=None, stati
     login = login.strip().lower()
     if session.scalar(select(User.id).where(func.lower(User.login) == login)):
         raise AccountError(f"Логин «{login}» уже занят.")
-    user = User(login=login, full_name=full_name.strip(), role=role, team=team, polling_station=station,
+    # An empty hash matches no password: the account waits for its invitation link.
+    user = User(login=login, full_name=full_name.strip(), role=role, team=team, polling_station=station,  # nosec B106
                 active=True, session_version=1, password_hash="")
     if password is not None:
         set_password(user, password)
