@@ -110,3 +110,62 @@ def test_overview_query_count_is_constant(client, db, login_as, make, count_quer
             assert client.get("/admin/").status_code == 200
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+
+
+def _upload(client, path_or_bytes, name="people.csv"):
+    import io
+    from pathlib import Path
+    data = Path(path_or_bytes).read_bytes() if not isinstance(path_or_bytes, bytes) else path_or_bytes
+    token = csrf_from(client.get("/admin/import"))
+    return client.post("/admin/import", data={"csrf_token": token, "file": (io.BytesIO(data), name)},
+                       content_type="multipart/form-data")
+
+
+def test_web_import_dry_run_then_confirm(client, db, login_as):
+    from pathlib import Path
+    login_as("admin")
+    good = Path(__file__).parent / "data" / "import" / "good.csv"
+    before = db.session.scalar(select(func.count()).select_from(User))
+    checked = _upload(client, good)
+    html = checked.get_data(as_text=True)
+    assert checked.status_code == 200 and "Консультанты: создать" in html and "Импортировать" in html
+    assert db.session.scalar(select(func.count()).select_from(User)) == before  # dry run wrote nothing
+    token = csrf_from(client.get("/admin/import"))
+    done = client.post("/admin/import/confirm", data={"csrf_token": token}, follow_redirects=True)
+    assert "Импорт выполнен" in done.get_data(as_text=True)
+    after = db.session.scalar(select(func.count()).select_from(User))
+    assert after > before
+    again = client.post("/admin/import/confirm", data={"csrf_token": token}, follow_redirects=True)
+    assert "загрузите его снова" in again.get_data(as_text=True)  # a confirmation is used once
+    assert "file: people.csv" in client.get("/admin/audit").get_data(as_text=True)
+
+
+def test_web_import_reports_bad_rows_and_imports_nothing(client, db, login_as):
+    from pathlib import Path
+    login_as("admin")
+    before = db.session.scalar(select(func.count()).select_from(User))
+    bad = _upload(client, Path(__file__).parent / "data" / "import" / "bad.csv")
+    html = bad.get_data(as_text=True)
+    assert bad.status_code == 422 and "Строка 2:" in html and "ничего не импортировано" in html
+    assert "Импортировать</button>" not in html
+    assert db.session.scalar(select(func.count()).select_from(User)) == before
+    wrong_type = _upload(client, b"hello", name="notes.txt")
+    assert wrong_type.status_code == 400 and "Нужен файл .csv или .xlsx." in wrong_type.get_data(as_text=True)
+
+
+def test_bulk_invitation_links_for_people_without_password(client, db, login_as, make):
+    import csv
+    import io
+    team = make.team(name="Бригада Импорт")
+    user = make.user(team=team, name="Без Пароля")
+    user.password_hash = ""
+    db.session.commit()
+    login_as("admin")
+    page = client.get("/admin/people-without-password")
+    assert "Без Пароля" in page.get_data(as_text=True)
+    response = client.post("/admin/people-without-password/links.csv", data={"csrf_token": csrf_from(page)})
+    rows = list(csv.reader(io.StringIO(response.data.decode("utf-8-sig")), delimiter=";"))
+    assert rows[0] == ["ФИО", "Логин", "Бригада", "Ссылка"]
+    assert rows[1][:3] == ["Без Пароля", user.login, "Бригада Импорт"] and "/invite/" in rows[1][3]
+    path = rows[1][3].split("localhost", 1)[1]
+    assert client.get(path).status_code == 200

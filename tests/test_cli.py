@@ -72,7 +72,8 @@ def test_readiness_export_team_and_district(runner, make, tmp_path):
 def test_every_command_has_help(runner):
     for args in (["init-db"], ["setup"], ["content", "check"], ["content", "load"], ["users", "add"],
                  ["users", "password"], ["readiness", "export"], ["attempts", "close-overdue"],
-                 ["quizzes", "import-gift"], ["quizzes", "export-gift"], ["backup"], ["restore"]):
+                 ["quizzes", "import-gift"], ["quizzes", "export-gift"], ["backup"], ["restore"],
+                 ["users", "import"]):
         result = runner.invoke(args=[*args, "--help"])
         assert result.exit_code == 0 and "Usage:" in result.output, args
 
@@ -114,3 +115,15 @@ def test_restore_asks_for_confirmation(runner, tmp_path):
     (tmp_path / "x.sqlite3").write_text("x")
     result = runner.invoke(args=["restore", str(tmp_path / "x.sqlite3")], input="n\n")
     assert result.exit_code == 1 and "Продолжить?" in result.output
+
+
+def test_users_import_dry_run_then_import(runner, db):
+    good = DATA / "import" / "good.csv"
+    before = db.session.scalar(select(func.count()).select_from(User))
+    dry = runner.invoke(args=["users", "import", str(good), "--dry-run"])
+    assert dry.exit_code == 0 and "Пробный прогон" in dry.output
+    assert db.session.scalar(select(func.count()).select_from(User)) == before
+    real = runner.invoke(args=["users", "import", str(good)])
+    assert real.exit_code == 0 and "создано" in real.output
+    bad = runner.invoke(args=["users", "import", str(DATA / "import" / "bad.csv")])
+    assert bad.exit_code == 1 and "Строка 2:" in bad.output and "ничего не импортировано" in bad.output

@@ -1,4 +1,5 @@
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
@@ -32,3 +33,8 @@ class UserForm(FlaskForm):
     polling_station_id = SelectField("Участок", coerce=int)
     password = PasswordField("Пароль (не короче 10 символов)", validators=[Optional(), Length(max=200)])
     active = BooleanField("Учётная запись активна", default=True)
+
+
+class ImportForm(FlaskForm):
+    file = FileField("Файл CSV или XLSX", validators=[
+        FileRequired("Выберите файл."), FileAllowed(["csv", "xlsx", "xlsm"], "Нужен файл .csv или .xlsx.")])

@@ -12,10 +12,12 @@ from sqlalchemy import select
 from ..extensions import db
 from ..models import District, PollingStation, Team, User
 from ..services import attempts as attempt_svc
+from ..services import audit
 from ..services.accounts import AccountError, create_user, set_password
 from ..services.content import load_content, read_content
 from ..services.demo import seed_demo
 from ..services.export import readiness_csv
+from ..services.importer import ImportFailed, import_file
 from ..services.readiness import team_readiness
 
 content = AppGroup("content", help="Check and load courses/ and quizzes/.")
@@ -100,6 +102,34 @@ def users_password(login, password):
         raise click.ClickException(str(exc)) from None
     db.session.commit()
     click.echo("Пароль изменён.")
+
+
+@users.command("import")
+@click.argument("file", type=click.Path(exists=True, dir_okay=False, path_type=Path))
+@click.option("--dry-run", is_flag=True, help="Only check and report what would change; write nothing.")
+def users_import(file, dry_run):
+    """Import districts, stations, coordinators and consultants from CSV or XLSX (re-import updates).
+
+    Every bad row is reported with its line; a file with any error imports nothing. New people get no
+    password: send them invitation links from the admin pages. Exit 1 on errors."""
+    try:
+        plan, result = import_file(db.session, file.name, file.read_bytes(), dry_run=dry_run,
+                                   progress=lambda done, total: click.echo(f"{done}/{total}", err=True))
+    except ImportFailed as exc:
+        raise click.ClickException(str(exc)) from None
+    for error in plan.errors:
+        click.echo(str(error), err=True)
+    for change in plan.changes:
+        click.echo(str(change))
+    if result:
+        audit.record(db.session, None, "import.apply", file=file.name, summary=result.summary())
+        db.session.commit()
+    click.echo("\n".join((result or plan).summary()))
+    if not plan.ok:
+        click.echo(f"Ошибок: {len(plan.errors)}; ничего не импортировано.", err=True)
+        sys.exit(1)
+    if dry_run:
+        click.echo("Пробный прогон: ничего не записано.")
 
 
 @readiness.command("export")

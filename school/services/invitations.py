@@ -62,3 +62,10 @@ def pending(session) -> list[Invitation]:
     stmt = (select(Invitation).where(Invitation.purpose == "invite", Invitation.used_at.is_(None))
             .options(selectinload(Invitation.user)).order_by(Invitation.created_at.desc()))
     return list(session.scalars(stmt))
+
+
+def without_password(session, limit: int = 5000) -> list[User]:
+    """Active people who cannot log in yet because no password was ever set."""
+    stmt = (select(User).where(User.password_hash == "", User.active).options(selectinload(User.team))
+            .order_by(User.full_name).limit(limit))
+    return list(session.scalars(stmt))

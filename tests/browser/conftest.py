@@ -79,10 +79,25 @@ def _browser_config(tmp_dir: Path):
     return BrowserConfig, url, schema
 
 
+def _pid_alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
+
+
 def _pg_schema(url: str, sql: str) -> None:
+    """Run schema DDL; also drop schemas left by earlier runs whose process died (a crash skips teardown)."""
     engine = create_engine(url)
     try:
         with engine.begin() as conn:
+            names = conn.scalars(text(r"SELECT nspname FROM pg_namespace WHERE nspname ~ '^browser_[0-9]+$'"))
+            for name in list(names):
+                if not _pid_alive(int(name.split("_")[1])):
+                    conn.execute(text(f'DROP SCHEMA IF EXISTS "{name}" CASCADE'))
             conn.execute(text(sql))
     finally:
         engine.dispose()

@@ -46,7 +46,26 @@
     tick();
   }
 
+  // Upload with a progress bar; the server's answer replaces the page as a normal submit would.
+  function setupUploadProgress(form) {
+    var bar = form.querySelector(".upload-progress");
+    form.addEventListener("submit", function (event) {
+      if (!window.XMLHttpRequest || !bar) { return; }
+      event.preventDefault();
+      var xhr = new XMLHttpRequest();
+      xhr.open("POST", form.action || window.location.href);
+      xhr.upload.addEventListener("progress", function (e) {
+        if (e.lengthComputable) { bar.hidden = false; bar.value = Math.round(100 * e.loaded / e.total); bar.textContent = bar.value + "%"; }
+      });
+      xhr.addEventListener("load", function () {
+        document.open(); document.write(xhr.responseText); document.close();
+      });
+      xhr.send(new FormData(form));
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
+    document.querySelectorAll("form[data-upload-progress]").forEach(setupUploadProgress);
     var form = document.querySelector("form[data-autosave]");
     if (form) { setupAutosave(form); }
     var countdown = document.querySelector(".countdown[data-deadline]");
