@@ -169,3 +169,12 @@ def test_bulk_invitation_links_for_people_without_password(client, db, login_as,
     assert rows[1][:3] == ["Без Пароля", user.login, "Бригада Импорт"] and "/invite/" in rows[1][3]
     path = rows[1][3].split("localhost", 1)[1]
     assert client.get(path).status_code == 200
+
+
+def test_content_preview_shows_modules_and_the_bank_with_keys(client, login_as):
+    login_as("admin")
+    html = client.get("/admin/content").get_data(as_text=True)
+    assert "Право для наблюдателя" in html and "01-part.md" in html and "вопросов: 6" in html
+    bank = client.get("/admin/content/quizzes/law").get_data(as_text=True)
+    assert "law-a" in bank and "<strong>✓ Комиссия по требованию наблюдателя</strong>" in bank and "версия 1" in bank
+    assert client.get("/admin/content/quizzes/nope").status_code == 404

@@ -32,6 +32,8 @@ ROUTES = [
     ("GET", "/admin/invitations", {"admin"}),
     ("GET", "/admin/audit", {"admin"}),
     ("GET", "/admin/import", {"admin"}),
+    ("GET", "/admin/content", {"admin"}),
+    ("GET", "/admin/content/quizzes/law", {"admin"}),
     ("POST", "/admin/import/confirm", {"admin"}),
     ("GET", "/admin/people-without-password", {"admin"}),
     ("POST", "/admin/people-without-password/links.csv", {"admin"}),

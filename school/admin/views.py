@@ -6,11 +6,12 @@ from sqlalchemy.orm import selectinload
 from ..access import role_required
 from ..auth.forms import EmptyForm
 from ..extensions import db
-from ..models import District, PollingStation, Team, User
+from ..models import District, Memo, Module, PollingStation, Question, Quiz, Team, User
 from ..models._types import utcnow
 from ..services import audit, invitations
 from ..services import organisation as org
 from ..services.accounts import AccountError, create_user, set_password
+from ..services.question_types import REGISTRY
 from . import bp
 from .forms import DistrictForm, StationForm, TeamForm, UserForm
 
@@ -185,3 +186,23 @@ def audit_log():
     page = max(1, request.args.get("page", 1, type=int))
     entries = audit.recent(db.session, limit=PAGE, offset=(page - 1) * PAGE)
     return render_template("admin/audit.html", entries=entries, page=page, actions=audit.ACTIONS, per_page=PAGE)
+
+
+@bp.get("/content")
+@role_required("admin")
+def content():
+    """Modules, sections, memos and quiz banks as loaded, for the center's staff to preview."""
+    modules = db.session.scalars(select(Module).options(selectinload(Module.sections)).order_by(Module.position))
+    quizzes = db.session.execute(select(Quiz, func.count(Question.id)).outerjoin(
+        Question, (Question.quiz_id == Quiz.id) & Question.active).group_by(Quiz.id).order_by(Quiz.slug)).all()
+    memos = db.session.scalars(select(Memo).order_by(Memo.position))
+    return render_template("admin/content.html", modules=list(modules), quizzes=quizzes, memos=list(memos))
+
+
+@bp.get("/content/quizzes/<slug>")
+@role_required("admin")
+def quiz_bank(slug):
+    """Every active question of a bank with its key, as the staff edit them in quizzes/<slug>.txt."""
+    quiz = db.first_or_404(select(Quiz).filter_by(slug=slug))
+    questions = db.session.scalars(select(Question).filter_by(quiz_id=quiz.id, active=True).order_by(Question.position))
+    return render_template("admin/quiz_bank.html", quiz=quiz, questions=list(questions), types=REGISTRY)
