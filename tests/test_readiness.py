@@ -215,3 +215,9 @@ def test_readiness_page_paginates_but_totals_count_everyone(app, client, db, mak
     last = client.get(f"/teams/{team.id}?page=3").get_data(as_text=True)
     assert "Дд" in last and "Аа" not in last
     assert "Дд" in client.get(f"/teams/{team.id}?page=99").get_data(as_text=True)  # clamped to the last page
+
+
+def test_unknown_export_format_is_404(client, login_as, team_with_three):
+    team = team_with_three[0]
+    login_as("coordinator", team=team)
+    assert client.get(f"/teams/{team.id}/readiness.pdf").status_code == 404

@@ -36,20 +36,25 @@ def index():
     return render_template("admin/index.html", overview=org.overview(db.session))
 
 
-@bp.route("/districts/new", methods=["GET", "POST"])
-@role_required("admin")
-def new_district():
-    form = DistrictForm()
+def _create(form, title: str, done: str, create):
+    """Validate, run create() in one transaction, and show the rule it broke under the name field."""
     if form.validate_on_submit():
         try:
-            org.create_district(db.session, form.name.data)
+            create()
             db.session.commit()
-            flash("Район добавлен.", "success")
+            flash(done, "success")
             return redirect(url_for("admin.index"))
         except org.OrganisationError as exc:
             db.session.rollback()
             form.name.errors.append(str(exc))
-    return render_template("admin/form.html", form=form, title="Новый район"), 400 if form.errors else 200
+    return render_template("admin/form.html", form=form, title=title), 400 if form.errors else 200
+
+
+@bp.route("/districts/new", methods=["GET", "POST"])
+@role_required("admin")
+def new_district():
+    form = DistrictForm()
+    return _create(form, "Новый район", "Район добавлен.", lambda: org.create_district(db.session, form.name.data))
 
 
 @bp.route("/teams/new", methods=["GET", "POST"])
@@ -57,16 +62,8 @@ def new_district():
 def new_team():
     form = TeamForm()
     _choices(form)
-    if form.validate_on_submit():
-        try:
-            org.create_team(db.session, db.get_or_404(District, form.district_id.data), form.name.data)
-            db.session.commit()
-            flash("Бригада добавлена.", "success")
-            return redirect(url_for("admin.index"))
-        except org.OrganisationError as exc:
-            db.session.rollback()
-            form.name.errors.append(str(exc))
-    return render_template("admin/form.html", form=form, title="Новая бригада"), 400 if form.errors else 200
+    return _create(form, "Новая бригада", "Бригада добавлена.", lambda: org.create_team(
+        db.session, db.get_or_404(District, form.district_id.data), form.name.data))
 
 
 @bp.get("/stations")

@@ -56,24 +56,21 @@ def print_sheet(team_id):
                            statuses=STATUSES, now=utcnow())
 
 
-@bp.get("/teams/<int:team_id>/readiness.csv")
+FORMATS = {
+    "csv": (lambda r, name: readiness_csv(r, name).encode("utf-8"), "text/csv"),
+    "xlsx": (readiness_xlsx, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"),
+}
+
+
+@bp.get("/teams/<int:team_id>/readiness.<fmt>")
 @role_required("coordinator", "admin")
-def export(team_id):
+def export(team_id, fmt):
+    """The readiness list (with the page's filter and sort) as CSV (UTF-8 with BOM) or XLSX."""
+    if fmt not in FORMATS:
+        abort(404)
     team = get_team_or_404(team_id)
     status, sort = _filters()
-    body = readiness_csv(team_readiness(db.session, team.id, status, sort), team.name)
-    return _download(body.encode("utf-8"), "text/csv", f"readiness-team-{team.id}.csv")
-
-
-@bp.get("/teams/<int:team_id>/readiness.xlsx")
-@role_required("coordinator", "admin")
-def export_xlsx(team_id):
-    team = get_team_or_404(team_id)
-    status, sort = _filters()
-    body = readiness_xlsx(team_readiness(db.session, team.id, status, sort), team.name)
-    return _download(body, "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-                     f"readiness-team-{team.id}.xlsx")
-
-
-def _download(body: bytes, mimetype: str, filename: str) -> Response:
-    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
+    build, mimetype = FORMATS[fmt]
+    body = build(team_readiness(db.session, team.id, status, sort), team.name)
+    return Response(body, mimetype=mimetype,
+                    headers={"Content-Disposition": f'attachment; filename="readiness-team-{team.id}.{fmt}"'})
