@@ -147,3 +147,13 @@ def test_idle_and_absolute_session_timeouts(client, make, idle, age, logged_in):
     with client.session_transaction() as sess:
         sess["seen_at"], sess["login_at"] = now - idle, now - age
     assert (client.get("/dashboard").status_code == 200) is logged_in
+
+
+@pytest.mark.parametrize("password", ["Kazakhstan", "observer123", "йцукенгшщз", "Password2027!", "almaty12345"])
+def test_common_passwords_are_refused_even_with_suffixes(password):
+    with pytest.raises(AccountError, match="распространён"):
+        check_password_rules(password)
+
+
+def test_a_good_passphrase_is_accepted():
+    check_password_rules("жёлтый-трамвай-у-моста")

@@ -1,5 +1,8 @@
 """Passwords and user accounts."""
 
+from functools import cache
+from pathlib import Path
+
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
@@ -10,9 +13,13 @@ _hasher = PasswordHasher()  # argon2id
 # A dummy hash to verify against when the login is unknown, so timing does not reveal it.
 _DUMMY = _hasher.hash("not-a-real-password")
 MIN_PASSWORD = 10
-COMMON = {"password", "password1", "qwerty", "qwertyuiop", "123456789", "1234567890", "12345678910",
-          "qwerty123", "iloveyou", "11111111", "1q2w3e4r5t", "йцукенгшщз", "1qaz2wsx3edc", "password123",
-          "admin12345", "qwerty12345", "0987654321", "zaq12wsxcde", "aaaaaaaaaa", "абвгдеёжзи"}
+COMMON_FILE = Path(__file__).resolve().parent.parent / "data" / "common-passwords.txt"
+
+
+@cache
+def common_passwords() -> frozenset[str]:
+    lines = COMMON_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(w.strip().lower() for w in lines if w.strip() and not w.startswith("#"))
 
 
 class AccountError(ValueError):
@@ -26,7 +33,9 @@ def hash_password(password: str) -> str:
 def check_password_rules(password: str) -> None:
     if len(password) < MIN_PASSWORD:
         raise AccountError(f"Пароль должен быть не короче {MIN_PASSWORD} символов.")
-    if password.lower() in COMMON or len(set(password)) < 4:
+    lowered = password.lower()
+    # Also refuse a common password with digits or punctuation tacked on: «qwerty2027!».
+    if lowered in common_passwords() or lowered.rstrip("0123456789!.?") in common_passwords() or len(set(password)) < 4:
         raise AccountError("Этот пароль слишком распространён или прост. Выберите другой.")
 
 
