@@ -1,4 +1,4 @@
-"""Time the bulk import (school/services/importer.py) on a large, realistic file.
+"""Time the bulk import (school/services/importer/) on a large, realistic file.
 
 Generates a CSV of 10 districts × 100 teams × 50 consultants (50,000 consultants, 1,000 coordinators,
 1,000 stations per district, 5 consultants per station) into a temporary directory, creates a fresh
