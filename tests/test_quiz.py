@@ -299,3 +299,20 @@ def test_draw_per_topic_takes_n_from_each_topic(db, make):
     attempt = svc.start_attempt(db.session, make.user().id, quiz, rng=random.Random(3))
     topics = sorted(db.session.get(Question, aq.question_id).topic for aq in attempt.questions)
     assert topics == ["", "count", "removal", "rights"]
+
+
+def test_a_beacon_save_after_submit_gets_json_not_a_flash(client, db, login_as):
+    login_as("consultant")
+    attempt_id, token = _start_via_client(client)
+    client.post(f"/attempts/{attempt_id}/submit", data=attempt_form(attempt_id, token=token))
+    late = client.post(f"/attempts/{attempt_id}/save", data={"q1": "c0", "csrf_token": token, "_beacon": "1"})
+    assert late.status_code == 409 and late.json["error"] == "Эта попытка уже завершена."
+    assert "уже завершена" not in client.get("/dashboard").get_data(as_text=True)
+
+
+def test_numeric_answers_show_without_trailing_zero(client, db, login_as):
+    login_as("consultant")
+    attempt_id, token = _start_via_client(client)
+    client.post(f"/attempts/{attempt_id}/submit", data=attempt_form(attempt_id, token=token))
+    html = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
+    assert "Ваш ответ: 12 · верный: 12</p>" in html

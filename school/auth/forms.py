@@ -4,8 +4,10 @@ from wtforms.validators import DataRequired, EqualTo, Length
 
 
 class LoginForm(FlaskForm):
-    login = StringField("Логин", validators=[DataRequired("Введите логин."), Length(max=120)])
-    password = PasswordField("Пароль", validators=[DataRequired("Введите пароль."), Length(max=200)])
+    login = StringField("Логин", validators=[DataRequired("Введите логин."), Length(max=120)],
+                        render_kw={"autocomplete": "username", "autocapitalize": "none", "spellcheck": "false"})
+    password = PasswordField("Пароль", validators=[DataRequired("Введите пароль."), Length(max=200)],
+                             render_kw={"autocomplete": "current-password"})
 
 
 class PasswordForm(FlaskForm):

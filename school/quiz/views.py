@@ -87,7 +87,8 @@ def attempt(attempt_id):
 @role_required("consultant")
 def save(attempt_id):
     att = get_own_attempt_or_404(attempt_id)
-    wants_json = request.accept_mimetypes.best == "application/json"
+    # Background saves (fetch, or sendBeacon on leaving the page) get JSON and never a flash message.
+    wants_json = request.accept_mimetypes.best == "application/json" or request.form.get("_beacon") == "1"
     try:
         count = svc.save_answers(db.session, att, request.form)
     except svc.QuizRuleError as exc:

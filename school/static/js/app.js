@@ -14,7 +14,7 @@
     var pending = null;
     function save(useBeacon) {
       var data = new FormData(form);
-      if (useBeacon && navigator.sendBeacon) { navigator.sendBeacon(url, data); return; }
+      if (useBeacon && navigator.sendBeacon) { data.append("_beacon", "1"); navigator.sendBeacon(url, data); return; }
       fetch(url, { method: "POST", body: data, credentials: "same-origin",
                    headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(form) } })
         .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
@@ -25,11 +25,14 @@
         })
         .catch(function () { if (status) { status.textContent = "Нет связи: ответы сохранятся при следующем изменении."; } });
     }
+    var submitting = false;
+    form.addEventListener("submit", function () { submitting = true; clearTimeout(pending); });
     form.addEventListener("change", function () {
       clearTimeout(pending);
       pending = setTimeout(function () { save(false); }, 300);
     });
-    window.addEventListener("pagehide", function () { save(true); });
+    // Leaving the page saves once more, but not when the page is left by submitting the attempt.
+    window.addEventListener("pagehide", function () { if (!submitting) { save(true); } });
   }
 
   // Countdown to the server's deadline; the server decides, this only informs.
