@@ -49,14 +49,15 @@ def app():
 def db(app):
     """A clean database with the sample content loaded, for each test."""
     with app.app_context():
-        _wipe()
+        wipe_rows()
         load_content(_db.session, read_content(app.config["COURSES_DIR"], app.config["QUIZZES_DIR"]))
         limiter.reset()
         yield _db
         _db.session.remove()
 
 
-def _wipe():
+def wipe_rows():
+    """Delete every row, children first; the schema stays."""
     _db.session.remove()
     with _db.engine.begin() as conn:
         for table in reversed(_db.metadata.sorted_tables):

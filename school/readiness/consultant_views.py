@@ -28,19 +28,25 @@ def consultant(user_id):
     return _page(get_consultant_or_404(user_id))
 
 
-@bp.post("/consultants/<int:user_id>/signoff")
-@role_required("coordinator", "admin")
-def confirm(user_id):
-    person = get_consultant_or_404(user_id)
+def _change_signoff(person, change, done: str):
+    """Run a sign-off change in one transaction; a broken rule comes back as 409 with its message."""
     try:
-        signoff.confirm(db.session, person, current_user)
+        change()
         db.session.commit()
-        flash("Готовность подтверждена.", "success")
+        flash(done, "success")
     except signoff.SignoffError as exc:
         db.session.rollback()
         flash(str(exc), "error")
         return _page(person, status=409)
-    return redirect(url_for("readiness.consultant", user_id=user_id))
+    return redirect(url_for("readiness.consultant", user_id=person.id))
+
+
+@bp.post("/consultants/<int:user_id>/signoff")
+@role_required("coordinator", "admin")
+def confirm(user_id):
+    person = get_consultant_or_404(user_id)
+    return _change_signoff(person, lambda: signoff.confirm(db.session, person, current_user),
+                           "Готовность подтверждена.")
 
 
 @bp.post("/consultants/<int:user_id>/signoff/withdraw")
@@ -50,15 +56,8 @@ def withdraw(user_id):
     form = WithdrawForm()
     if not form.validate_on_submit():
         return _page(person, withdraw=form, status=400)
-    try:
-        signoff.withdraw(db.session, person, current_user, form.reason.data)
-        db.session.commit()
-        flash("Подтверждение отозвано.", "success")
-    except signoff.SignoffError as exc:
-        db.session.rollback()
-        flash(str(exc), "error")
-        return _page(person, status=409)
-    return redirect(url_for("readiness.consultant", user_id=user_id))
+    return _change_signoff(person, lambda: signoff.withdraw(db.session, person, current_user, form.reason.data),
+                           "Подтверждение отозвано.")
 
 
 @bp.post("/consultants/<int:user_id>/grant")

@@ -26,7 +26,7 @@ from school.extensions import limiter
 from school.models import Attempt, Module
 from school.services.content import load_content, read_content
 
-from ..conftest import PASSWORD, Factory
+from ..conftest import PASSWORD, Factory, wipe_rows
 
 CHROMIUM = os.environ.get("CHROMIUM", "/usr/bin/chromium")
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
@@ -155,20 +155,13 @@ class LiveData:
     password: str = PASSWORD
 
 
-def _wipe():
-    _db.session.remove()
-    with _db.engine.begin() as conn:
-        for table in reversed(_db.metadata.sorted_tables):
-            conn.execute(table.delete())
-
-
 @pytest.fixture
 def live_data(live_server):
     """Fresh rows for each test: the sample content, a team with one station, a coordinator,
     a consultant and an admin."""
     app = live_server.app
     with app.app_context():
-        _wipe()
+        wipe_rows()
         load_content(_db.session, read_content(app.config["COURSES_DIR"], app.config["QUIZZES_DIR"]))
         _db.session.commit()
         limiter.reset()
