@@ -10,6 +10,8 @@ from ..extensions import db, login_manager
 from ._types import UTCDateTime, utcnow
 
 ROLES = ("admin", "coordinator", "consultant")
+# The hash of an account that has no password yet (it waits for its invitation link); matches nothing.
+NO_PASSWORD = ""  # nosec B105
 
 
 class District(db.Model):

@@ -8,6 +8,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from sqlalchemy import func, select
 
 from ..models import User
+from ..models.org import NO_PASSWORD
 
 _hasher = PasswordHasher()  # argon2id
 # A dummy hash to verify against when the login is unknown, so timing does not reveal it.
@@ -63,9 +64,8 @@ def create_user(session, login, full_name, role, password=None, team=None, stati
     login = login.strip().lower()
     if session.scalar(select(User.id).where(func.lower(User.login) == login)):
         raise AccountError(f"Логин «{login}» уже занят.")
-    # An empty hash matches no password: the account waits for its invitation link.
-    user = User(login=login, full_name=full_name.strip(), role=role, team=team, polling_station=station,  # nosec B106
-                active=True, session_version=1, password_hash="")
+    user = User(login=login, full_name=full_name.strip(), role=role, team=team, polling_station=station,
+                active=True, session_version=1, password_hash=NO_PASSWORD)
     if password is not None:
         set_password(user, password)
     session.add(user)

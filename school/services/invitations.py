@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from ..models import Invitation, User
 from ..models._types import utcnow
+from ..models.org import NO_PASSWORD
 from . import audit
 from .accounts import AccountError, set_password
 
@@ -66,6 +67,6 @@ def pending(session) -> list[Invitation]:
 
 def without_password(session, limit: int = 5000) -> list[User]:
     """Active people who cannot log in yet because no password was ever set."""
-    stmt = (select(User).where(User.password_hash == "", User.active).options(selectinload(User.team))
+    stmt = (select(User).where(User.password_hash == NO_PASSWORD, User.active).options(selectinload(User.team))
             .order_by(User.full_name).limit(limit))
     return list(session.scalars(stmt))

@@ -7,6 +7,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ...models import District, PollingStation, Team, User
 from ...models._types import utcnow
+from ...models.org import NO_PASSWORD
 from .model import CHUNK, ImportFailed, ImportPlan, ImportRefused, ImportResult, Progress, _key, _Ops, _Rec
 
 
@@ -57,7 +58,7 @@ def _write(session, ops: _Ops, step: _Steps) -> None:
     _free_coordinator_seats(session, ops)
     _update(session, User, [{"id": old.id, **_user_values(ops, rec)} for old, rec in ops.user_updates], step)
     now = utcnow()
-    _insert(session, User, [{"login": rec.login, "password_hash": "", "active": True, "session_version": 1,
+    _insert(session, User, [{"login": rec.login, "password_hash": NO_PASSWORD, "active": True, "session_version": 1,
                              "created_at": now, **_user_values(ops, rec)} for rec in ops.new_users], step)
 
 
