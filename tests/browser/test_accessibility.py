@@ -69,9 +69,22 @@ def test_main_pages_have_no_serious_axe_violations(device, open_page, live_serve
     logout(page)
     login(page, live_data.coordinator, live_data.password, rf"/teams/{live_data.team_id}$")
     check("readiness")
+    page.goto(f"/teams/{live_data.team_id}/coverage")
+    check("coverage")
+    page.goto(f"/teams/{live_data.team_id}/print")
+    check("print-sheet")
+    page.goto(f"/teams/{live_data.team_id}")
+    page.get_by_role("link", name=live_data.consultant_name).click()
+    expect(page.get_by_role("heading", level=1)).to_have_text(live_data.consultant_name)
+    check("consultant")
     logout(page)
     login(page, live_data.admin, live_data.password, r"/admin/$")
     check("admin-index")
+    for name, url in (("admin-users", "/admin/users"), ("admin-user-new", "/admin/users/new"),
+                      ("admin-import", "/admin/import"), ("admin-content", "/admin/content"),
+                      ("admin-no-password", "/admin/people-without-password"), ("admin-audit", "/admin/audit")):
+        page.goto(url)
+        check(name)
 
     (ARTIFACTS / "axe").mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "axe" / f"{device}.json").write_text(
