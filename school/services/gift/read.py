@@ -1,131 +1,16 @@
-"""Moodle GIFT import and export for question banks (quizzes/<slug>.txt).
-
-Representation (chosen so that every bank round-trips exactly: bank -> GIFT -> bank):
-
-* the question id is the GIFT title: `::law-001::`; on import a question without a title,
-  or with a title that is not a valid id (latin letters, digits, `-`, `_`), gets `gift-NNN`,
-  NNN being its position in the file;
-* the topic is the last part of the category: `$CATEGORY: <quiz slug>/<topic>` (written when the
-  topic changes; `$CATEGORY: <slug>` for questions without a topic). On import the first part is
-  the bank and the rest is the topic; Moodle's `$course$/top/` prefix is skipped;
-* explanation and article travel in the general feedback, which Moodle keeps and shows:
-  `####<explanation> [[article: <article>]]`. On import both are required: a question without
-  them is reported as an error, so nothing half-valid gets into a bank;
-* single -> `{=right ~wrong}`, multiple -> `{~%w%right ~%-w%wrong}` with w = 100/number of right
-  options (as in our grading, each wrong pick takes away one right pick), truefalse -> `{TRUE}`,
-  match -> `{=left -> right}`, numeric -> `{#12}` or `{#12:0.5}`;
-* order has no GIFT type: it is written as a matching question "step -> position" (1, 2, ...)
-  preceded by the comment `// observer-school: order`; Moodle imports it as a matching question,
-  our import turns it back into an order question.
-
-The import also reads plain Moodle GIFT: `//` comments, `[html]`/`[moodle]`/`[plain]`/`[markdown]`
-prefixes (HTML is reduced to plain text), weights `%50%`, per-answer feedback `#...` (dropped),
-`{T}`/`{F}`, `{#min..max}`, numeric answers `{#=12:0 =%50%13:1}` (the 100 % one is kept) and
-missing-word questions (the gap becomes `_____`). Essay, short answer and description
-questions are reported as errors.
-"""
+"""Import: GIFT text into questions of our banks plus every error (from_gift)."""
 
 import html
 import re
 
-from .frontmatter import ContentError
-from .question_types import REGISTRY
-from .quizfile import KEY_RE, QuestionSpec, QuizSpec
+from ..frontmatter import ContentError
+from ..question_types import REGISTRY
+from ..quizfile import KEY_RE, QuestionSpec
+from .common import ARTICLE_CLOSE, ARTICLE_OPEN, FORMAT_RE, ORDER_MARK_RE, PLACEHOLDER, GiftError, _restore
 
-ORDER_MARK = "// observer-school: order"
-ORDER_MARK_RE = re.compile(r"//\s*observer-school:\s*order\s*$")
-ARTICLE_OPEN, ARTICLE_CLOSE = "[[article:", "]]"
-SPECIAL = "\\~=#{}:"
-PLACEHOLDER = {c: chr(0xE000 + i) for i, c in enumerate(SPECIAL)}  # escaped chars while parsing
-RESTORE = {v: k for k, v in PLACEHOLDER.items()}
-FORMAT_RE = re.compile(r"\[(html|moodle|plain|markdown)\]", re.IGNORECASE)
 WEIGHT_RE = re.compile(r"\s*%(-?\d+(?:[.,]\d+)?)%")
 TRUE_WORDS, FALSE_WORDS = {"T", "TRUE"}, {"F", "FALSE"}
-HEADER = (("title", "title"), ("module", "module"), ("pass_mark", "pass_mark"), ("required", "required"),
-          ("questions_per_attempt", "questions_per_attempt"), ("time_limit", "time_limit_min"),
-          ("max_attempts", "max_attempts"), ("cooldown", "cooldown_min"), ("shuffle", "shuffle"),
-          ("review", "review"))
-DEFAULT_SETTINGS = {"pass_mark": 80, "required": True, "questions_per_attempt": 0, "time_limit_min": 0,
-                    "max_attempts": 0, "cooldown_min": 0, "shuffle": True, "review": "full"}
 
-
-class GiftError(ValueError):
-    """A question that cannot be imported; the message is in Russian."""
-
-
-# --- export --------------------------------------------------------------------------------
-
-def to_gift(spec: QuizSpec) -> str:
-    """GIFT text of every question of a parsed bank, in bank order, with categories per topic."""
-    lines = [f"// {spec.settings.get('title', '')} ({spec.slug}): экспорт Observer School", ""]
-    topic = None
-    for question in spec.questions:
-        if question.topic != topic:
-            topic = question.topic
-            lines += [f"$CATEGORY: {'/'.join(p for p in (spec.slug, topic) if p)}", ""]
-        lines += _gift_question(question) + [""]
-    return "\n".join(lines)
-
-
-def _gift_question(q: QuestionSpec) -> list[str]:
-    writer = _WRITERS.get(q.type)
-    if writer is None:
-        raise GiftError(f"вопрос {q.key}: тип «{q.type}» нельзя выгрузить в GIFT")
-    d = q.data
-    feedback = _out(f"{d['explanation']} {ARTICLE_OPEN} {d['article']}{ARTICLE_CLOSE}".strip())
-    head = [ORDER_MARK] if q.type == "order" else []
-    return [*head, f"::{q.key}::{_out(d['text'])}{{", *(f"\t{a}" for a in writer(d)), f"\t####{feedback}", "}"]
-
-
-def _single(d):
-    return [("=" if o["correct"] else "~") + _out(o["text"]) for o in d["options"]]
-
-
-def _multiple(d):
-    weight = _weight(sum(o["correct"] for o in d["options"]))
-    return [f"~%{'' if o['correct'] else '-'}{weight}%{_out(o['text'])}" for o in d["options"]]
-
-
-def _weight(right: int) -> str:
-    """100 / right rounded to 5 decimals, as Moodle lists its grades: 50, 33.33333, 25, 20..."""
-    return f"{100 / max(right, 1):.5f}".rstrip("0").rstrip(".")
-
-
-def _truefalse(d):
-    return ["TRUE" if d["answer"] else "FALSE"]
-
-
-def _match(d):
-    return [f"={_out(left)} -> {_out(right)}" for left, right in d["pairs"]]
-
-
-def _order(d):
-    return [f"={_out(item)} -> {place}" for place, item in enumerate(d["items"], start=1)]
-
-
-def _numeric(d):
-    tolerance = d.get("tolerance") or 0.0
-    return [f"#{_num(d['answer'])}" + (f":{_num(tolerance)}" if tolerance else "")]
-
-
-_WRITERS = {"single": _single, "multiple": _multiple, "truefalse": _truefalse, "match": _match,
-            "order": _order, "numeric": _numeric}
-
-
-def _num(value: float) -> str:
-    return str(int(value)) if float(value).is_integer() else repr(float(value))
-
-
-def _escape(text: str) -> str:
-    return "".join("\\" + c if c in SPECIAL else c for c in text).replace("\n", "\\n")
-
-
-def _out(text: str) -> str:
-    """Escaped text; a text that itself starts like a format prefix gets an explicit [moodle] one."""
-    return ("[moodle]" if FORMAT_RE.match(text) else "") + _escape(text)
-
-
-# --- import --------------------------------------------------------------------------------
 
 def from_gift(text: str, path: str = "<gift>") -> tuple[list[QuestionSpec], list[ContentError]]:
     """Parse GIFT into questions of our banks plus every error (file, line of the question, message).
@@ -343,45 +228,3 @@ def _plain(raw: str, fmt: str) -> str:
         text = html.unescape(re.sub(r"<[^>]*>", "", text)).replace("\xa0", " ")
         text = re.sub(r"[ \t]+", " ", text)
     return re.sub(r"\s*\n\s*", " ", text).strip()
-
-
-def _restore(text: str) -> str:
-    return "".join(RESTORE.get(c, c) for c in text)
-
-
-# --- our text format -----------------------------------------------------------------------
-
-def to_quiz_text(settings: dict, questions: list[QuestionSpec]) -> str:
-    """A bank file (front matter + `=== key` blocks) that parse_quiz reads back as the same questions.
-
-    `settings` is QuizSpec.settings; missing keys take the defaults of the format,
-    missing title/module are left out (parse_quiz then reports them).
-    """
-    values = {**DEFAULT_SETTINGS, **settings}
-    lines = ["---"]
-    for name, key in HEADER:
-        value = values.get(key, "")
-        if value != "":
-            lines.append(f"{name}: {_setting(value)}")
-    lines.append("---")
-    for question in questions:
-        lines += ["", *_quiz_question(question)]
-    return "\n".join(lines) + "\n"
-
-
-def _setting(value) -> str:
-    return ("yes" if value else "no") if isinstance(value, bool) else str(value)
-
-
-def _quiz_question(q: QuestionSpec) -> list[str]:
-    d = q.data
-    lines = [f"=== {q.key}", f"type: {q.type}", *([f"topic: {q.topic}"] if q.topic else []), f"text: {d['text']}"]
-    lines += [f"{'+' if o['correct'] else '-'} {o['text']}" for o in d.get("options", [])]
-    lines += [f"{i}. {item}" for i, item in enumerate(d.get("items", []), start=1)]
-    lines += [f"= {left} -> {right}" for left, right in d.get("pairs", [])]
-    if q.type == "truefalse":
-        lines.append(f"answer: {'верно' if d['answer'] else 'неверно'}")
-    elif q.type == "numeric":
-        lines.append(f"answer: {_num(d['answer'])}")
-        lines += [f"tolerance: {_num(d['tolerance'])}"] if d.get("tolerance") else []
-    return lines + [f"explanation: {d['explanation']}", f"article: {d['article']}"]

@@ -1,0 +1,47 @@
+"""Our text format: questions read from GIFT written back as a bank file (to_quiz_text)."""
+
+from ..quizfile import QuestionSpec
+from .common import _num
+
+HEADER = (("title", "title"), ("module", "module"), ("pass_mark", "pass_mark"), ("required", "required"),
+          ("questions_per_attempt", "questions_per_attempt"), ("time_limit", "time_limit_min"),
+          ("max_attempts", "max_attempts"), ("cooldown", "cooldown_min"), ("shuffle", "shuffle"),
+          ("review", "review"))
+DEFAULT_SETTINGS = {"pass_mark": 80, "required": True, "questions_per_attempt": 0, "time_limit_min": 0,
+                    "max_attempts": 0, "cooldown_min": 0, "shuffle": True, "review": "full"}
+
+
+def to_quiz_text(settings: dict, questions: list[QuestionSpec]) -> str:
+    """A bank file (front matter + `=== key` blocks) that parse_quiz reads back as the same questions.
+
+    `settings` is QuizSpec.settings; missing keys take the defaults of the format,
+    missing title/module are left out (parse_quiz then reports them).
+    """
+    values = {**DEFAULT_SETTINGS, **settings}
+    lines = ["---"]
+    for name, key in HEADER:
+        value = values.get(key, "")
+        if value != "":
+            lines.append(f"{name}: {_setting(value)}")
+    lines.append("---")
+    for question in questions:
+        lines += ["", *_quiz_question(question)]
+    return "\n".join(lines) + "\n"
+
+
+def _setting(value) -> str:
+    return ("yes" if value else "no") if isinstance(value, bool) else str(value)
+
+
+def _quiz_question(q: QuestionSpec) -> list[str]:
+    d = q.data
+    lines = [f"=== {q.key}", f"type: {q.type}", *([f"topic: {q.topic}"] if q.topic else []), f"text: {d['text']}"]
+    lines += [f"{'+' if o['correct'] else '-'} {o['text']}" for o in d.get("options", [])]
+    lines += [f"{i}. {item}" for i, item in enumerate(d.get("items", []), start=1)]
+    lines += [f"= {left} -> {right}" for left, right in d.get("pairs", [])]
+    if q.type == "truefalse":
+        lines.append(f"answer: {'верно' if d['answer'] else 'неверно'}")
+    elif q.type == "numeric":
+        lines.append(f"answer: {_num(d['answer'])}")
+        lines += [f"tolerance: {_num(d['tolerance'])}"] if d.get("tolerance") else []
+    return lines + [f"explanation: {d['explanation']}", f"article: {d['article']}"]
