@@ -1,6 +1,6 @@
 """Data model: organisation, content, progress and attempts."""
 
-from .attempt import Attempt, AttemptGrant, AttemptQuestion
+from .attempt import Attempt, AttemptGrant, AttemptQuestion, AttemptRequest
 from .audit import AuditEntry
 from .content import Memo, Module, Question, Quiz, Section
 from .invitation import Invitation
@@ -12,6 +12,7 @@ __all__ = [
     "Attempt",
     "AttemptGrant",
     "AttemptQuestion",
+    "AttemptRequest",
     "AuditEntry",
     "District",
     "Invitation",

@@ -28,6 +28,10 @@ class Attempt(db.Model):
     submitted_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     score: Mapped[float | None]
     passed: Mapped[bool | None]
+    # The newest page load of this attempt: only that tab may save or submit.
+    tab_token: Mapped[str | None] = mapped_column(String(32))
+    # Graded because time ran out (not by the consultant's submit).
+    timed_out: Mapped[bool] = mapped_column(default=False, server_default=text("false"))
     quiz = relationship("Quiz")
     user = relationship("User")
     questions: Mapped[list["AttemptQuestion"]] = relationship(
@@ -74,3 +78,34 @@ class AttemptGrant(db.Model):
 
     def __repr__(self):
         return f"<AttemptGrant u{self.user_id} q{self.quiz_id}>"
+
+
+class AttemptRequest(db.Model):
+    """A coordinator's request for one more attempt for a consultant who used them all up.
+
+    An admin grants or refuses it (a grant adds an AttemptGrant); at most one is pending per quiz.
+    """
+
+    __tablename__ = "attempt_requests"
+    __table_args__ = (
+        CheckConstraint("status IN ('pending', 'granted', 'refused')", name="status"),
+        Index("uq_attempt_request_pending", "user_id", "quiz_id", unique=True,
+              sqlite_where=text("status = 'pending'"), postgresql_where=text("status = 'pending'")),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    quiz_id: Mapped[int] = mapped_column(ForeignKey("quizzes.id", ondelete="CASCADE"))
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    reason: Mapped[str] = mapped_column(String(500))
+    requested_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    status: Mapped[str] = mapped_column(String(20), default="pending")
+    decided_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    decided_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    decision_note: Mapped[str] = mapped_column(String(500), default="")
+    consultant = relationship("User", foreign_keys=[user_id])
+    requested_by = relationship("User", foreign_keys=[requested_by_id])
+    decided_by = relationship("User", foreign_keys=[decided_by_id])
+    quiz = relationship("Quiz")
+
+    def __repr__(self):
+        return f"<AttemptRequest u{self.user_id} q{self.quiz_id} {self.status}>"

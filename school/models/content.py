@@ -72,7 +72,9 @@ class Quiz(db.Model):
     max_attempts: Mapped[int] = mapped_column(default=0)
     cooldown_min: Mapped[int] = mapped_column(default=0)
     shuffle: Mapped[bool] = mapped_column(default=True)
-    review: Mapped[str] = mapped_column(String(20), default="full")
+    review: Mapped[str] = mapped_column(String(20), default="after_pass")
+    # {topic: {"title": ..., "sections": ["module/section", ...]}}: where a weak topic is taught.
+    topics: Mapped[dict] = mapped_column(JSON, default=dict, server_default="{}")
     module: Mapped[Module | None] = relationship()
 
     def __repr__(self):

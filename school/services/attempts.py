@@ -44,13 +44,26 @@ def grant_extra_attempt(session, user_id: int, quiz: Quiz, admin_id: int, reason
     return grant
 
 
+def attempts_left(quiz: Quiz, finished: int, extra: int) -> int | None:
+    """The one definition of attempts left: the quiz's limit plus granted extras, minus finished
+    attempts; None when the quiz has no limit."""
+    if not quiz.max_attempts:
+        return None
+    return max(0, quiz.max_attempts + extra - finished)
+
+
+def attempts_used_up(quiz: Quiz, finished: int, extra: int, passed: bool) -> bool:
+    """Not passed and no attempt left: only an extra attempt can help."""
+    return not passed and attempts_left(quiz, finished, extra) == 0
+
+
 def check_may_start(quiz: Quiz, attempts: list[Attempt], now, extra: int = 0) -> None:
     """Raise QuizRuleError if the quiz's attempt limit or cooldown forbids a new attempt."""
     finished = [a for a in attempts if not a.is_open]
     if any(a.passed for a in finished):
         raise QuizRuleError("Тест уже сдан.")
-    if quiz.max_attempts and len(finished) >= quiz.max_attempts + extra:
-        raise QuizRuleError("Все попытки использованы. Обратитесь к координатору.")
+    if attempts_left(quiz, len(finished), extra) == 0:
+        raise QuizRuleError("Все попытки использованы. Координатор может запросить для вас ещё одну попытку.")
     if finished and quiz.cooldown_min:
         ready_at = finished[-1].submitted_at + timedelta(minutes=quiz.cooldown_min)
         if now < ready_at:
