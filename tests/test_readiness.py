@@ -9,6 +9,7 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from school.models import Module, Quiz
+from school.services import answering
 from school.services import attempts as svc
 from school.services import progress
 from school.services.export import safe_cell
@@ -27,7 +28,7 @@ def _form(d):
 def take(db, user, slug, right=True, now=T0):
     quiz = db.session.scalar(select(Quiz).filter_by(slug=slug))
     attempt = svc.start_attempt(db.session, user.id, quiz, now=now)
-    return svc.submit_attempt(db.session, attempt, _form(attempt_form(attempt.id, right=right)), now=now)
+    return answering.submit_attempt(db.session, attempt, _form(attempt_form(attempt.id, right=right)), now=now)
 
 
 def read_all(db, user, slug):

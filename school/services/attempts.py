@@ -1,4 +1,7 @@
-"""Quiz attempts: start, save answers, submit and grade, all on the server."""
+"""Quiz attempts: the rules for starting one, the draw, and grading, all on the server.
+
+Saving and submitting answers (under the attempt's lock) live in `answering`.
+"""
 
 import random
 from datetime import timedelta
@@ -9,19 +12,13 @@ from sqlalchemy.exc import IntegrityError
 from ..models import Attempt, AttemptGrant, AttemptQuestion, Question, Quiz
 from ..models._types import utcnow
 from . import audit
-from .question_types import REGISTRY, AnswerError
+from .question_types import REGISTRY
+
+CLOSED = "Эта попытка уже завершена."
 
 
 class QuizRuleError(ValueError):
     """The consultant may not do this now; the message says why."""
-
-
-class AnswersInvalid(ValueError):
-    """Some answers cannot be accepted: {position: message}."""
-
-    def __init__(self, errors: dict[int, str]):
-        super().__init__("; ".join(f"{p}: {m}" for p, m in errors.items()))
-        self.errors = errors
 
 
 def attempts_of(session, user_id: int, quiz_id: int) -> list[Attempt]:
@@ -57,6 +54,14 @@ def attempts_used_up(quiz: Quiz, finished: int, extra: int, passed: bool) -> boo
     return not passed and attempts_left(quiz, finished, extra) == 0
 
 
+def next_attempt_at(quiz: Quiz, attempts: list[Attempt]):
+    """When the cooldown after the last finished attempt ends (None: no cooldown or nothing finished)."""
+    finished = [a for a in attempts if not a.is_open]
+    if not finished or not quiz.cooldown_min:
+        return None
+    return finished[-1].submitted_at + timedelta(minutes=quiz.cooldown_min)
+
+
 def check_may_start(quiz: Quiz, attempts: list[Attempt], now, extra: int = 0) -> None:
     """Raise QuizRuleError if the quiz's attempt limit or cooldown forbids a new attempt."""
     finished = [a for a in attempts if not a.is_open]
@@ -64,33 +69,44 @@ def check_may_start(quiz: Quiz, attempts: list[Attempt], now, extra: int = 0) ->
         raise QuizRuleError("Тест уже сдан.")
     if attempts_left(quiz, len(finished), extra) == 0:
         raise QuizRuleError("Все попытки использованы. Координатор может запросить для вас ещё одну попытку.")
-    if finished and quiz.cooldown_min:
-        ready_at = finished[-1].submitted_at + timedelta(minutes=quiz.cooldown_min)
-        if now < ready_at:
-            minutes = int((ready_at - now).total_seconds() // 60) + 1
-            raise QuizRuleError(f"Следующая попытка будет доступна через {minutes} мин.")
+    ready_at = next_attempt_at(quiz, attempts)
+    if ready_at and now < ready_at:
+        minutes = int((ready_at - now).total_seconds() // 60) + 1
+        raise QuizRuleError(f"Следующая попытка будет доступна через {minutes} мин.")
 
 
-def _draw(session, quiz: Quiz, rng: random.Random) -> list[Question]:
-    """Questions for a new attempt: N per topic if set, then at most questions_per_attempt, then shuffled."""
+def _seen_question_ids(session, user_id: int, quiz_id: int) -> set[int]:
+    stmt = (select(AttemptQuestion.question_id).join(Attempt)
+            .where(Attempt.user_id == user_id, Attempt.quiz_id == quiz_id))
+    return set(session.scalars(stmt))
+
+
+def _draw(session, quiz: Quiz, rng: random.Random, seen: set[int]) -> list[Question]:
+    """Questions for a new attempt: N per topic if set, then at most questions_per_attempt,
+    preferring questions this consultant has not seen; then shuffled if the quiz says so."""
     bank = list(session.scalars(select(Question).filter_by(quiz_id=quiz.id, active=True).order_by(Question.position)))
+
+    def pick(group, n):
+        group = list(group)
+        rng.shuffle(group)
+        group.sort(key=lambda q: q.id in seen)  # stable: unseen first, random within each part
+        return group[:n]
     if quiz.questions_per_topic:
         topics: dict[str, list[Question]] = {}
         for q in bank:
             topics.setdefault(q.topic, []).append(q)
-        bank = sorted((q for group in topics.values()
-                       for q in rng.sample(group, min(quiz.questions_per_topic, len(group)))),
-                      key=lambda q: q.position)
+        bank = [q for group in topics.values() for q in pick(group, quiz.questions_per_topic)]
     if quiz.questions_per_attempt and quiz.questions_per_attempt < len(bank):
-        bank = sorted(rng.sample(bank, quiz.questions_per_attempt), key=lambda q: q.position)
+        bank = pick(bank, quiz.questions_per_attempt)
+    bank.sort(key=lambda q: q.position)
     if quiz.shuffle:
         rng.shuffle(bank)
     return bank
 
 
-def _snapshot(question: Question, rng, shuffle) -> dict:
-    snap = REGISTRY[question.type].snapshot(question.data, rng, shuffle)
-    return {**snap, "type": question.type, "key": question.key, "version": question.version}
+def _snapshot(question: Question, rng) -> dict:
+    snap = REGISTRY[question.type].snapshot(question.data, rng)
+    return {**snap, "type": question.type, "topic": question.topic, "key": question.key, "version": question.version}
 
 
 def start_attempt(session, user_id: int, quiz: Quiz, now=None, rng=None) -> Attempt:
@@ -104,8 +120,9 @@ def start_attempt(session, user_id: int, quiz: Quiz, now=None, rng=None) -> Atte
     check_may_start(quiz, attempts, now, extra_attempts(session, user_id, quiz.id))
     deadline = now + timedelta(minutes=quiz.time_limit_min) if quiz.time_limit_min else None
     attempt = Attempt(user_id=user_id, quiz_id=quiz.id, number=len(attempts) + 1, started_at=now, deadline=deadline)
-    attempt.questions = [AttemptQuestion(question_id=q.id, position=i + 1, snapshot=_snapshot(q, rng, quiz.shuffle))
-                         for i, q in enumerate(_draw(session, quiz, rng))]
+    drawn = _draw(session, quiz, rng, _seen_question_ids(session, user_id, quiz.id))
+    attempt.questions = [AttemptQuestion(question_id=q.id, position=i + 1, snapshot=_snapshot(q, rng))
+                         for i, q in enumerate(drawn)]
     try:
         with session.begin_nested():
             session.add(attempt)
@@ -117,112 +134,48 @@ def start_attempt(session, user_id: int, quiz: Quiz, now=None, rng=None) -> Atte
     return attempt
 
 
-def parse_answers(attempt: Attempt, form) -> tuple[dict, dict]:
-    """Read answers from a form (a MultiDict): ({position: answer}, {position: error}).
+def finalise(session, attempt: Attempt, now, timed_out: bool = False) -> None:
+    """Grade and close the attempt exactly once from its stored answers; unanswered scores 0.
 
-    Fields are named q<position> (and q<position>-<id> for order and match). Blank
-    questions are left out; names for questions not in the attempt are refused.
+    The status change is a guarded UPDATE that also takes the attempt's lock; the answers are
+    read after it, so a save that committed first is graded and one that comes later is refused.
+    Commits: the lock must not outlive the grading.
     """
-    by_pos = {q.position: q for q in attempt.questions}
-    answers, errors = {}, {}
-    for pos in sorted(_positions(form)):
-        aq = by_pos.get(pos)
-        if aq is None:
-            errors[pos] = "этого вопроса нет в попытке"
-            continue
-        prefix = f"q{pos}-"
-        fields = {k[len(prefix):]: form.get(k) for k in form if k.startswith(prefix)}
-        values = form.getlist(f"q{pos}")
-        if not any(v.strip() for v in [*values, *fields.values()]):
-            continue  # left blank: unanswered, not wrong
-        try:
-            answers[pos] = REGISTRY[aq.snapshot["type"]].parse_answer(aq.snapshot, values, fields)
-        except AnswerError as exc:
-            errors[pos] = str(exc)
-    return answers, errors
-
-
-def _positions(form) -> set[int]:
-    found = set()
-    for name in form:
-        head = name.split("-", 1)[0]
-        if head.startswith("q") and head[1:].isdigit():
-            found.add(int(head[1:]))
-        elif head.startswith("q"):
-            found.add(-1)  # a tampered name: refused below as "not in the attempt"
-    return found
-
-
-def _require_open(session, attempt: Attempt, now) -> None:
-    if not attempt.is_open:
-        raise QuizRuleError("Эта попытка уже завершена.")
-    if attempt.deadline and now > attempt.deadline:
-        _finalise(session, attempt, now)
-        raise QuizRuleError("Время попытки истекло: она завершена с сохранёнными ответами.")
-
-
-def save_answers(session, attempt: Attempt, form, now=None) -> int:
-    """Autosave the answers given so far; if any is invalid, nothing is saved."""
-    now = now or utcnow()
-    _require_open(session, attempt, now)
-    answers, errors = parse_answers(attempt, form)
-    if errors:
-        raise AnswersInvalid(errors)
-    _store(attempt, answers, now)
-    session.commit()
-    return len(answers)
-
-
-def _store(attempt, answers, now):
-    for aq in attempt.questions:
-        if aq.position in answers:
-            aq.answer, aq.answered_at = answers[aq.position], now
-
-
-def submit_attempt(session, attempt: Attempt, form, now=None) -> Attempt:
-    """Validate every answer, then grade once. Nothing is saved if any answer is bad."""
-    now = now or utcnow()
-    _require_open(session, attempt, now)
-    answers, errors = parse_answers(attempt, form)
-    missing = {q.position: "нет ответа" for q in attempt.questions if q.position not in answers and q.answer is None}
-    errors = {**missing, **errors}
-    if errors:
-        raise AnswersInvalid(errors)
-    _store(attempt, answers, now)
-    _finalise(session, attempt, now)
-    return attempt
-
-
-def _finalise(session, attempt: Attempt, now) -> None:
-    """Grade and close the attempt exactly once: the status change is a guarded UPDATE."""
+    session.flush()
     closed = session.execute(update(Attempt).where(Attempt.id == attempt.id, Attempt.status == "open")
-                             .values(status="submitted", submitted_at=now).execution_options(synchronize_session=False))
+                             .values(status="submitted", submitted_at=now, timed_out=timed_out)
+                             .execution_options(synchronize_session=False))
     if closed.rowcount != 1:
         session.rollback()
-        raise QuizRuleError("Эта попытка уже завершена.")
+        raise QuizRuleError(CLOSED)
+    session.expire_all()
     total = 0.0
     for aq in attempt.questions:
         aq.points = REGISTRY[aq.snapshot["type"]].grade(aq.snapshot, aq.answer) if aq.answer is not None else 0.0
         total += aq.points
     score = round(100 * total / max(1, len(attempt.questions)), 1)
     attempt.score, attempt.passed = score, score >= attempt.quiz.pass_mark
-    attempt.status, attempt.submitted_at = "submitted", now
     session.commit()
 
 
+def _finalise_overdue(session, stmt, now) -> int:
+    closed = 0
+    for attempt in session.scalars(stmt.where(Attempt.status == "open", Attempt.deadline < now)).all():
+        try:
+            finalise(session, attempt, now, timed_out=True)
+            closed += 1
+        except QuizRuleError:
+            pass  # closed meanwhile by its own submit or another worker
+    return closed
+
+
 def finalise_if_overdue(session, user_id: int, quiz_id: int, now) -> None:
-    for attempt in session.scalars(select(Attempt).filter_by(user_id=user_id, quiz_id=quiz_id, status="open")
-                                   .where(Attempt.deadline < now)):
-        _finalise(session, attempt, now)
+    _finalise_overdue(session, select(Attempt).filter_by(user_id=user_id, quiz_id=quiz_id), now)
 
 
 def close_overdue(session, now=None) -> int:
     """Grade every open attempt whose deadline has passed (for cron). Returns how many."""
-    now = now or utcnow()
-    overdue = list(session.scalars(select(Attempt).where(Attempt.status == "open", Attempt.deadline < now)))
-    for attempt in overdue:
-        _finalise(session, attempt, now)
-    return len(overdue)
+    return _finalise_overdue(session, select(Attempt), now or utcnow())
 
 
 def attempt_counts(session, user_id: int) -> dict[int, int]:

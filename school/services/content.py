@@ -82,10 +82,24 @@ def read_content(courses_dir: str, quizzes_dir: str) -> Bundle:
         spec, errors = parse_quiz(str(path), path.stem, path.read_text(encoding="utf-8"))
         if spec.settings["module"] and spec.settings["module"] not in module_slugs:
             errors.append(ContentError(str(path), 1, f"модуль «{spec.settings['module']}» не найден в courses/"))
+        errors += _resolve_topic_sections(spec, bundle.modules)
         bundle.errors += errors
         if not errors:
             bundle.quizzes.append(spec)
     return bundle
+
+
+def _resolve_topic_sections(spec: QuizSpec, modules: list[dict]) -> list[ContentError]:
+    """Turn each topic's sections into `module/section` and report those that do not exist."""
+    sections = {f"{m['slug']}/{s['slug']}" for m in modules for s in m["sections"]}
+    errors = []
+    for slug, topic in spec.settings["topics"].items():
+        refs = [ref if "/" in ref else f"{spec.settings['module']}/{ref}" for ref in topic["sections"]]
+        for ref in refs:
+            if ref not in sections:
+                errors.append(ContentError(spec.path, spec.topic_lines[slug], f"тема {slug}: раздел «{ref}» не найден"))
+        topic["sections"] = refs
+    return errors
 
 
 def _upsert(session, model, key: dict, values: dict):

@@ -12,9 +12,11 @@ HEADER_FIELDS = {"title", "module", "pass_mark", "required", "questions_per_atte
                  "time_limit", "max_attempts", "cooldown", "shuffle", "review"}
 QUESTION_FIELDS = {"type", "topic", "text", "explanation", "article", "answer", "tolerance"}
 REQUIRED_FIELDS = ("type", "text", "explanation", "article")
-REVIEW_MODES = ("full", "answers", "score")
+# When the consultant sees the key (correct answers and explanations) after an attempt.
+REVIEW_MODES = ("after_pass", "never", "always")
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 ORDER_RE = re.compile(r"^(\d+)\.\s+(.*)$")
+TOPIC_RE = re.compile(r"^topic\s+([A-Za-z0-9][A-Za-z0-9_-]*)\s*:\s*(.+?)\s*->\s*(.+)$")
 TRUE_WORDS, FALSE_WORDS = {"верно", "true", "да"}, {"неверно", "false", "нет"}
 
 
@@ -38,20 +40,24 @@ class QuizSpec:
     path: str
     settings: dict
     questions: list[QuestionSpec]
+    topic_lines: dict[str, int] = field(default_factory=dict)  # topic -> line, for errors found later
 
 
 def parse_quiz(path: str, slug: str, text: str) -> tuple[QuizSpec, list[ContentError]]:
     header = parse(path, text, HEADER_FIELDS, {"title", "module"})
     settings = _settings(header, path)
     errors = list(header.errors)
-    questions = _questions(path, header, errors)
-    return QuizSpec(slug, path, settings, questions), sorted(errors, key=lambda e: e.line)
+    topics, topic_lines = {}, {}
+    questions = _questions(path, header, errors, topics, topic_lines)
+    _check_topics(path, questions, topic_lines, errors)
+    settings["topics"] = topics
+    return QuizSpec(slug, path, settings, questions, topic_lines), sorted(errors, key=lambda e: e.line)
 
 
 def _settings(h: Parsed, path: str) -> dict:
-    review = h.fields.get("review", "full")
+    review = h.fields.get("review", "after_pass")
     if review not in REVIEW_MODES:
-        h.errors.append(ContentError(path, h.field_lines["review"], "поле «review»: full, answers или score"))
+        h.errors.append(ContentError(path, h.field_lines["review"], "поле «review»: after_pass, never или always"))
     return {
         "title": h.fields.get("title", ""),
         "module": h.fields.get("module", ""),
@@ -164,7 +170,29 @@ def _number(raw):
         return None
 
 
-def _questions(path: str, header: Parsed, errors: list) -> list[QuestionSpec]:
+def _topic(path, number, line, topics, topic_lines, errors):
+    """`topic <slug>: <title> -> <section>, <module>/<section>`: where a topic is taught."""
+    m = TOPIC_RE.match(line.strip())
+    if not m:
+        errors.append(ContentError(path, number, "тема пишется так: topic slug: Название -> раздел, раздел"))
+        return
+    slug, title, sections = m.group(1), m.group(2), [s.strip() for s in m.group(3).split(",") if s.strip()]
+    if slug in topics:
+        errors.append(ContentError(path, number, f"тема {slug} уже была в строке {topic_lines[slug]}"))
+        return
+    topics[slug], topic_lines[slug] = {"title": title, "sections": sections}, number
+
+
+def _check_topics(path, questions, topic_lines, errors):
+    used = {q.topic for q in questions if q.topic}
+    for q in questions:
+        if q.topic and q.topic not in topic_lines:
+            errors.append(ContentError(path, q.line, f"вопрос {q.key}: тема «{q.topic}» не описана строкой topic"))
+    for slug in sorted(set(topic_lines) - used):
+        errors.append(ContentError(path, topic_lines[slug], f"тема {slug} не используется ни в одном вопросе"))
+
+
+def _questions(path: str, header: Parsed, errors: list, topics: dict, topic_lines: dict) -> list[QuestionSpec]:
     questions, seen, reader = [], {}, None
     for number, line in enumerate(header.body_lines, start=header.body_start):
         if line.startswith("==="):
@@ -181,6 +209,8 @@ def _questions(path: str, header: Parsed, errors: list) -> list[QuestionSpec]:
             reader = _QuestionReader(path, spec, errors)
         elif reader:
             reader.feed(number, line)
+        elif line.startswith("topic "):
+            _topic(path, number, line, topics, topic_lines, errors)
         elif line.strip() and not line.lstrip().startswith("#"):
             errors.append(ContentError(path, number, "до первого вопроса (=== id) ничего не должно быть"))
     if reader:

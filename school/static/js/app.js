@@ -7,32 +7,91 @@
     return field ? field.value : "";
   }
 
-  // Autosave quiz answers on every change and when leaving the page.
+  // Autosave quiz answers one question at a time: a bad answer never blocks the others.
+  // Only the newest tab of an attempt may save; an older one is told so and stops for good.
   function setupAutosave(form) {
     var url = form.dataset.autosave;
     var status = document.querySelector(".autosave-status");
-    var pending = null;
-    function save(useBeacon) {
-      var data = new FormData(form);
-      if (useBeacon && navigator.sendBeacon) { data.append("_beacon", "1"); navigator.sendBeacon(url, data); return; }
+    var answered = document.querySelector("[data-answered]");
+    var dirty = {}, timer = null, stopped = false, submitting = false, inFlight = false;
+    function say(text) { if (status) { status.textContent = text; } }
+    function fieldsOf(pos) {
+      var data = new FormData(), all = new FormData(form), own = "q" + pos;
+      all.forEach(function (value, name) {
+        if (name === own || name.indexOf(own + "-") === 0) { data.append(name, value); }
+      });
+      data.append("_q", pos);
+      return data;
+    }
+    function payload(extra) {
+      var data = new FormData();
+      data.append("csrf_token", csrfToken(form));
+      data.append("tab", form.querySelector("input[name=tab]").value);
+      Object.keys(dirty).forEach(function (pos) {
+        fieldsOf(pos).forEach(function (value, name) { data.append(name, value); });
+      });
+      if (extra) { data.append(extra, "1"); }
+      return data;
+    }
+    function mark(pos, error) {
+      var box = document.getElementById("q" + pos), note = document.getElementById("q" + pos + "-error");
+      if (!box || !note) { return; }
+      box.classList.toggle("has-error", !!error);
+      note.hidden = !error;
+      note.textContent = error || "";
+    }
+    function stop(message) {
+      stopped = true; dirty = {}; clearTimeout(timer);
+      say(message);
+      if (status) { status.classList.add("stopped"); }
+    }
+    function save() {
+      if (stopped || inFlight || !Object.keys(dirty).length) { return; }
+      var sent = dirty; dirty = {}; inFlight = true;
+      var data = payload();
+      say("Сохраняем…");
       fetch(url, { method: "POST", body: data, credentials: "same-origin",
                    headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(form) } })
-        .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
+        .then(function (r) { return r.json().then(function (body) { return { code: r.status, body: body }; }); })
         .then(function (res) {
-          if (!status) { return; }
-          status.textContent = res.ok ? "Сохранено в " + new Date().toLocaleTimeString("ru-RU") : (res.body.error || "Не сохранено");
-          if (res.ok === false && res.body.error && /заверш|истекло/.test(res.body.error)) { window.location.reload(); }
+          inFlight = false;
+          if (res.code === 409) {
+            if (res.body.closed) { window.location.reload(); return; }
+            stop(res.body.error || "Тест открыт в другой вкладке.");
+            return;
+          }
+          (res.body.saved || []).forEach(function (pos) { mark(pos, null); });
+          Object.keys(res.body.errors || {}).forEach(function (pos) { mark(pos, res.body.errors[pos]); });
+          if (answered && res.body.answered !== undefined) { answered.textContent = res.body.answered; }
+          var bad = Object.keys(res.body.errors || {}).length;
+          say(bad ? "Сохранено, кроме " + bad + " отмеченных ответов" :
+                    "Сохранено в " + new Date().toLocaleTimeString("ru-RU"));
+          save();
         })
-        .catch(function () { if (status) { status.textContent = "Нет связи: ответы сохранятся при следующем изменении."; } });
+        .catch(function () {
+          inFlight = false;
+          Object.keys(sent).forEach(function (pos) { dirty[pos] = true; });
+          say("Нет связи: ответы сохранятся, когда связь появится.");
+          clearTimeout(timer); timer = setTimeout(save, 5000);
+        });
     }
-    var submitting = false;
-    form.addEventListener("submit", function () { submitting = true; clearTimeout(pending); });
-    form.addEventListener("change", function () {
-      clearTimeout(pending);
-      pending = setTimeout(function () { save(false); }, 300);
+    function touched(event) {
+      var box = event.target.closest ? event.target.closest("fieldset[data-pos]") : null;
+      if (!box || stopped) { return; }
+      dirty[box.dataset.pos] = true;
+      clearTimeout(timer);
+      timer = setTimeout(save, event.type === "input" ? 800 : 200);
+    }
+    form.addEventListener("change", touched);
+    form.addEventListener("input", function (event) { if (event.target.type === "text") { touched(event); } });
+    form.addEventListener("submit", function () { submitting = true; clearTimeout(timer); });
+    window.addEventListener("online", save);
+    // Leaving the page sends only the unsaved questions, and never from a tab that lost the right to save.
+    window.addEventListener("pagehide", function () {
+      if (submitting || stopped || !Object.keys(dirty).length || !navigator.sendBeacon) { return; }
+      navigator.sendBeacon(url, payload("_beacon"));
+      dirty = {};
     });
-    // Leaving the page saves once more, but not when the page is left by submitting the attempt.
-    window.addEventListener("pagehide", function () { if (!submitting) { save(true); } });
   }
 
   // Countdown to the server's deadline; the server decides, this only informs.
