@@ -1,6 +1,8 @@
 """Exactly once under real concurrency: threads against a scratch PostgreSQL database."""
 
+import random
 import threading
+import time
 import uuid
 
 import pytest
@@ -11,13 +13,16 @@ from config import TestConfig
 from school import create_app
 from school.extensions import db
 from school.models import Attempt, Quiz, User
+from school.services import answering
 from school.services import attempts as svc
+from school.services.question_types import REGISTRY
 from school.services.content import load_content, read_content
 
-from .helpers import attempt_form
+from .helpers import answer_fields, attempt_form
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 THREADS = 8
+SAVERS = 12
 
 
 @pytest.fixture(scope="module")
@@ -28,7 +33,7 @@ def pg_app():
         conn.execute(text(f'CREATE DATABASE "{name}"'))
     config = type("PgConfig", (TestConfig,), {
         "SQLALCHEMY_DATABASE_URI": f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": THREADS + 2}})
+        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": SAVERS + 4}})
     app = create_app(config)
     with app.app_context():
         db.create_all()
@@ -100,7 +105,7 @@ def test_concurrent_submits_grade_once(pg_app):
         form = right if n % 2 == 0 else wrong
         attempt = db.session.get(Attempt, attempt_id)
         data = MultiDict([(k, x) for k, v in form.items() for x in (v if isinstance(v, list) else [v])])
-        svc.submit_attempt(db.session, attempt, data)
+        answering.submit_attempt(db.session, attempt, data)
         return attempt.score
     results = _run_together(pg_app, submit)
     scores = [r for r in results if isinstance(r, float)]
@@ -112,3 +117,59 @@ def test_concurrent_submits_grade_once(pg_app):
         # the stored answers are the winner's, graded once: the score matches them
         points = sum(q.points for q in attempt.questions)
         assert round(100 * points / len(attempt.questions), 1) == attempt.score
+
+
+def _forms(attempt_id):
+    """For each question, a right and a wrong single-question save."""
+    attempt = db.session.get(Attempt, attempt_id)
+    return [MultiDict([*((k, x) for k, v in answer_fields(aq, right).items() for x in v), ("_q", str(aq.position))])
+            for aq in attempt.questions for right in (True, False)]
+
+
+def test_saves_racing_the_submit_never_change_a_graded_attempt(pg_app):
+    """12 threads keep saving while one submits: every stored answer matches its graded points,
+    and no save that starts after the submit returned is accepted."""
+    user_id = _new_user(pg_app)
+    with pg_app.app_context():
+        quiz = db.session.scalar(select(Quiz).filter_by(slug="law"))
+        attempt_id = svc.start_attempt(db.session, user_id, quiz).id
+        forms = _forms(attempt_id)
+    barrier, saves, submitted = threading.Barrier(SAVERS + 1), [], {}
+
+    def saver(seed):
+        rng = random.Random(seed)
+        with pg_app.app_context():
+            barrier.wait()
+            while True:
+                started = time.monotonic()
+                try:
+                    answering.save_answers(db.session, db.session.get(Attempt, attempt_id), rng.choice(forms))
+                    saves.append(("saved", started))
+                except svc.QuizRuleError:
+                    saves.append(("refused", started))
+                    break
+                finally:
+                    db.session.remove()
+
+    def submitter():
+        with pg_app.app_context():
+            barrier.wait()
+            time.sleep(0.05)
+            answering.submit_attempt(db.session, db.session.get(Attempt, attempt_id), MultiDict())
+            submitted["at"] = time.monotonic()
+            db.session.remove()
+    threads = [threading.Thread(target=saver, args=(i,)) for i in range(SAVERS)] + [threading.Thread(target=submitter)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(60)
+    assert "at" in submitted and sum(kind == "saved" for kind, _ in saves) > SAVERS
+    assert not [started for kind, started in saves if kind == "saved" and started > submitted["at"]]
+    assert sum(kind == "refused" for kind, _ in saves) == SAVERS
+    with pg_app.app_context():
+        attempt = db.session.get(Attempt, attempt_id)
+        assert attempt.status == "submitted"
+        for aq in attempt.questions:
+            expected = REGISTRY[aq.snapshot["type"]].grade(aq.snapshot, aq.answer) if aq.answer is not None else 0.0
+            assert aq.points == expected, (aq.position, aq.answer, aq.points)
+        assert attempt.score == round(100 * sum(q.points for q in attempt.questions) / len(attempt.questions), 1)
