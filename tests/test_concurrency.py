@@ -15,8 +15,8 @@ from school.extensions import db
 from school.models import Attempt, Quiz, User
 from school.services import answering
 from school.services import attempts as svc
-from school.services.question_types import REGISTRY
 from school.services.content import load_content, read_content
+from school.services.question_types import REGISTRY
 
 from .helpers import answer_fields, attempt_form
 

@@ -7,7 +7,9 @@ question at a time; only the newest tab writes; unanswered questions score 0.
 import random
 import re
 import statistics
+from datetime import timedelta
 from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import pytest
 from sqlalchemy import select
@@ -215,7 +217,8 @@ def test_an_older_tab_cannot_overwrite_a_newer_one(client, db, login_as):
     attempt = db.session.get(Attempt, attempt_id)
     first = attempt.questions[0]
     headers = {"Accept": "application/json"}
-    assert client.post(f"/attempts/{attempt_id}/save", data={**new, **answer_fields(first)}, headers=headers).status_code == 200
+    fresh = client.post(f"/attempts/{attempt_id}/save", data={**new, **answer_fields(first)}, headers=headers)
+    assert fresh.status_code == 200
     stale = {**old, **answer_fields(first, right=False)}
     for response in (client.post(f"/attempts/{attempt_id}/save", data=stale, headers=headers),
                      client.post(f"/attempts/{attempt_id}/save", data={**stale, "_beacon": "1"})):
@@ -231,7 +234,8 @@ def test_a_save_without_the_tab_token_is_refused_once_a_page_is_open(client, db,
     login_as("consultant")
     attempt_id, post = _start_via_client(client)
     data = {"csrf_token": post["csrf_token"], **answer_fields(db.session.get(Attempt, attempt_id).questions[0])}
-    assert client.post(f"/attempts/{attempt_id}/save", data=data, headers={"Accept": "application/json"}).status_code == 409
+    response = client.post(f"/attempts/{attempt_id}/save", data=data, headers={"Accept": "application/json"})
+    assert response.status_code == 409
 
 
 # --- 4. submit closes the door (the PostgreSQL race is in test_concurrency.py) ---------------
@@ -313,9 +317,9 @@ def test_a_failed_attempt_shows_topics_weak_links_and_the_next_attempt_but_no_ke
     db.session.expire_all()
     attempt = db.session.get(Attempt, attempt_id)
     assert "тест не сдан" in html and "Осталось попыток: 2" in html
-    local = attempt.submitted_at.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Almaty"))
-    next_at = (local + __import__("datetime").timedelta(minutes=30)).strftime("%H:%M")
-    assert f"Следующая попытка: с" in html and next_at in html
+    local = attempt.submitted_at.astimezone(ZoneInfo("Asia/Almaty"))
+    next_at = (local + timedelta(minutes=30)).strftime("%H:%M")
+    assert "Следующая попытка: с" in html and next_at in html
     rows = re.findall(r'<tr class="(weak|strong)">\s*<th scope="row" data-label="Тема">([^<]+)</th>\s*'
                       r'<td data-label="Верно">(\d+)%.*?</td>\s*<td data-label="Что перечитать">(.*?)</td>', html, re.S)
     by_title = {title: (kind, int(pct), links) for kind, title, pct, links in rows}
