@@ -35,6 +35,8 @@ class Config:
     ELECTION_DATE = os.environ.get("ELECTION_DATE", "2027-01-10")
     QUALIFICATION_DEADLINE = os.environ.get("QUALIFICATION_DEADLINE", "2027-01-03")
     READINESS_PAGE_SIZE = 200
+    # When on, a coordinator grants an extra attempt directly instead of asking the center.
+    COORDINATORS_GRANT_ATTEMPTS = os.environ.get("COORDINATORS_GRANT_ATTEMPTS", "0") == "1"
 
 
 class DevelopmentConfig(Config):

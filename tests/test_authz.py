@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from school.models import Quiz
+from school.models import AttemptRequest, Quiz
 from school.services.attempts import start_attempt
 
 from .conftest import csrf_from
@@ -28,6 +28,10 @@ ROUTES = [
     ("POST", "/consultants/{consultant}/signoff", {"coordinator", "admin"}),
     ("POST", "/consultants/{consultant}/signoff/withdraw", {"coordinator", "admin"}),
     ("POST", "/consultants/{consultant}/grant", {"admin"}),
+    ("POST", "/consultants/{consultant}/attempt-request", {"coordinator"}),
+    ("GET", "/admin/attempt-requests", {"admin"}),
+    ("POST", "/admin/attempt-requests/{attempt_request}/refuse", {"admin"}),
+    ("POST", "/admin/attempt-requests/{attempt_request}/grant", {"admin"}),
     ("POST", "/admin/users/{consultant}/link", {"admin"}),
     ("GET", "/admin/invitations", {"admin"}),
     ("GET", "/admin/audit", {"admin"}),
@@ -58,6 +62,16 @@ def consultant(make, team):
     return make.user("consultant", team=team, name="Консультант Бригады")
 
 
+@pytest.fixture
+def attempt_request(db, consultant):
+    """A pending request for an extra attempt, so the admin's decision routes have something to decide."""
+    quiz = db.session.scalar(select(Quiz).filter_by(slug="law"))
+    req = AttemptRequest(user_id=consultant.id, quiz_id=quiz.id, reason="Обрыв связи")
+    db.session.add(req)
+    db.session.commit()
+    return req
+
+
 def _request(client, method, url):
     if method == "GET":
         return client.get(url)
@@ -67,9 +81,10 @@ def _request(client, method, url):
 
 @pytest.mark.parametrize("role", ["consultant", "coordinator", "admin"])
 @pytest.mark.parametrize("method,url,allowed", ROUTES)
-def test_role_access(client, login_as, team, consultant, role, method, url, allowed):
+def test_role_access(client, login_as, team, consultant, attempt_request, role, method, url, allowed):
     login_as(role, team=team if role != "admin" else None)
-    response = _request(client, method, url.format(team=team.id, consultant=consultant.id))
+    response = _request(client, method, url.format(team=team.id, consultant=consultant.id,
+                                                   attempt_request=attempt_request.id))
     if role in allowed:
         # 400/409: allowed in, but the empty form or an unqualified consultant is refused with a message
         assert response.status_code in (200, 302, 400, 409), response.status_code
@@ -78,8 +93,8 @@ def test_role_access(client, login_as, team, consultant, role, method, url, allo
 
 
 @pytest.mark.parametrize("method,url,allowed", ROUTES)
-def test_anonymous_is_sent_to_login(client, team, consultant, method, url, allowed):
-    url = url.format(team=team.id, consultant=consultant.id)
+def test_anonymous_is_sent_to_login(client, team, consultant, attempt_request, method, url, allowed):
+    url = url.format(team=team.id, consultant=consultant.id, attempt_request=attempt_request.id)
     response = client.get(url) if method == "GET" else client.post(url)
     if method == "GET":
         assert response.status_code == 302 and "/login" in response.headers["Location"]

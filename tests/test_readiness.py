@@ -9,9 +9,8 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from school.models import Module, Quiz
-from school.services import answering
+from school.services import answering, attempt_requests, progress
 from school.services import attempts as svc
-from school.services import progress
 from school.services.export import safe_cell
 from school.services.qualification import qualification_of
 from school.services.readiness import team_readiness
@@ -144,32 +143,46 @@ def test_csv_cells_cannot_carry_formulas(value, expected):
 
 def test_readiness_query_count_is_constant(app, db, make, count_queries):
     team = make.team()
+    coordinator = make.user("coordinator", team=team)
+    law = db.session.scalar(select(Quiz).filter_by(slug="law"))
+    law.max_attempts = 1  # a failed consultant has used up the attempts: the coordinator asks for one more
     counts = []
     for size in (2, 20):
         while len([u for u in team.members if u.role == "consultant"]) < size:
             user = make.user(team=team, station=make.station(team))
             read_all(db, user, "law")
-            take(db, user, "law", right=len(team.members) % 2 == 0)
+            right = len(team.members) % 2 == 0
+            take(db, user, "law", right=right)
+            if not right:
+                attempt_requests.request_extra(db.session, user, law, coordinator, "Обрыв связи")
+                db.session.commit()
             db.session.refresh(team)
         db.session.expire_all()
         with count_queries() as counter:
-            team_readiness(db.session, team.id)
+            r = team_readiness(db.session, team.id)
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+    assert sum("тест «Тест по праву»: попытки исчерпаны, запрос отправлен" in row.reasons for row in r.rows) == 10
 
 
 def test_readiness_page_query_count_is_constant(client, db, make, login_as, count_queries):
     team = make.team()
-    login_as("coordinator", team=team)
+    coordinator = login_as("coordinator", team=team)
+    law = db.session.scalar(select(Quiz).filter_by(slug="law"))
+    law.max_attempts = 1
     counts = []
     for size in (1, 15):
         for _ in range(size - len(team.members) + 1):
-            make.user(team=team, station=make.station(team))
+            user = make.user(team=team, station=make.station(team))
+            take(db, user, "law", right=False)
+            attempt_requests.request_extra(db.session, user, law, coordinator, "Обрыв связи")
+            db.session.commit()
         db.session.refresh(team)
         with count_queries() as counter:
-            assert client.get(f"/teams/{team.id}").status_code == 200
+            page = client.get(f"/teams/{team.id}")
         counts.append(counter.count)
     assert counts[0] == counts[1], counts
+    assert page.get_data(as_text=True).count("попытки исчерпаны, запрос отправлен") == 15
 
 
 def test_coverage_lists_uncovered_stations_first(client, login_as, team_with_three):

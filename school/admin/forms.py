@@ -38,3 +38,9 @@ class UserForm(FlaskForm):
 class ImportForm(FlaskForm):
     file = FileField("Файл CSV или XLSX", validators=[
         FileRequired("Выберите файл."), FileAllowed(["csv", "xlsx", "xlsm"], "Нужен файл .csv или .xlsx.")])
+
+
+class DecisionForm(FlaskForm):
+    """Grant or refuse a request for an extra attempt; refusing needs the note (checked by the service)."""
+
+    note = StringField("Пояснение", validators=[Optional(), Length(max=500, message="Не длиннее 500 символов.")])

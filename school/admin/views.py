@@ -8,7 +8,7 @@ from ..auth.forms import EmptyForm
 from ..extensions import db
 from ..models import District, Memo, Module, PollingStation, Question, Quiz, Team, User
 from ..models._types import utcnow
-from ..services import audit, invitations
+from ..services import attempt_requests, audit, invitations
 from ..services import organisation as org
 from ..services.accounts import AccountError, create_user, set_password
 from ..services.question_types import REGISTRY
@@ -33,7 +33,8 @@ def _choices(form):
 @bp.get("/")
 @role_required("admin")
 def index():
-    return render_template("admin/index.html", overview=org.overview(db.session))
+    return render_template("admin/index.html", overview=org.overview(db.session),
+                           pending_requests=attempt_requests.pending_count(db.session))
 
 
 def _create(form, title: str, done: str, create):

@@ -7,6 +7,8 @@ from ..models import AuditEntry
 
 ACTIONS = {
     "attempt.grant": "Дополнительная попытка",
+    "attempt.request": "Запрос дополнительной попытки",
+    "attempt.refuse": "Отказ в дополнительной попытке",
     "signoff.confirm": "Подтверждение готовности",
     "signoff.withdraw": "Отзыв подтверждения",
     "user.create": "Создание учётной записи",

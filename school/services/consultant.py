@@ -6,7 +6,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from ..models import Attempt, Quiz, SectionProgress, Signoff, User
-from .attempts import extra_attempts
+from .attempt_requests import Standing, standings
 from .dashboard import ModuleCard, consultant_dashboard
 
 
@@ -18,7 +18,7 @@ class ConsultantOverview:
     attempts: list[Attempt]
     last_activity: datetime | None
     signoff: Signoff | None
-    extra_attempts: dict[int, int]
+    standings: dict[int, Standing]
 
     @property
     def seconds(self):
@@ -33,5 +33,5 @@ def overview(session, consultant: User) -> ConsultantOverview:
     last_attempt = max((a.submitted_at or a.started_at for a in attempts), default=None)
     last = max(filter(None, (last_read, last_attempt)), default=None)
     signoff = session.scalar(select(Signoff).filter_by(consultant_id=consultant.id))
-    extra = {c.quiz.id: extra_attempts(session, consultant.id, c.quiz.id) for c in cards if c.quiz}
-    return ConsultantOverview(consultant, cards, qualified_at, attempts, last, signoff, extra)
+    quizzes = standings(session, consultant.id, [c.quiz for c in cards if c.quiz])
+    return ConsultantOverview(consultant, cards, qualified_at, attempts, last, signoff, quizzes)

@@ -10,7 +10,8 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import load_only, selectinload
 
 from ..models import Module, PollingStation, Quiz, Section, Signoff, User
-from . import progress, qualification
+from . import attempt_requests, progress, qualification
+from .attempts import attempts_used_up
 
 STATUSES = {"qualified": "Квалифицирован", "in_progress": "Ещё нет", "not_started": "Не начинал"}
 SORTS = ("name", "station", "status", "progress", "score")
@@ -24,6 +25,8 @@ class ModuleRow:
     seconds: int
     best_score: float | None
     passed: bool
+    used_up: bool = False  # the quiz is failed and no attempt is left
+    requested: bool = False  # an extra attempt is requested and awaits the center's decision
 
     @property
     def percent(self):
@@ -96,9 +99,19 @@ def _reasons(row: ConsultantRow, quiz_of) -> list[str]:
         quiz = quiz_of[m.module.id]
         if m.read < m.total:
             reasons.append(f"«{m.module.title}»: прочитано {m.read} из {m.total} разделов")
-        if quiz and quiz.required and not m.passed:
+        if quiz and quiz.required and m.used_up:
+            reasons.append(f"тест «{quiz.title}»: попытки исчерпаны{', запрос отправлен' if m.requested else ''}")
+        elif quiz and quiz.required and not m.passed:
             reasons.append(f"тест «{quiz.title}» {'не сдан' if m.best_score is not None else 'не начат'}")
     return reasons
+
+
+def _module_row(module, read, total, seconds, quiz, res, extras, user_id) -> ModuleRow:
+    passed = bool(res and res.passed_at)
+    key = (user_id, quiz.id) if quiz else None
+    used_up = bool(quiz and res) and attempts_used_up(quiz, res.attempts, extras.extra.get(key, 0), passed)
+    return ModuleRow(module, read, total, seconds, res.best_score if res else None, passed,
+                     used_up, key in extras.pending)
 
 
 def team_readiness(session, team_id: int, status: str | None = None, sort: str = "name") -> Readiness:
@@ -111,6 +124,7 @@ def team_readiness(session, team_id: int, status: str | None = None, sort: str =
     modules = _modules(session)
     reads = progress.module_progress(session, ids)
     results = qualification.quiz_results(session, ids)
+    extras = attempt_requests.team_extras(session, ids)
     required = [q.id for _, _, q in modules if q and q.required]
     signoffs = {s.consultant_id: s for s in session.scalars(
         select(Signoff).where(Signoff.consultant_id.in_(ids)).options(selectinload(Signoff.confirmed_by)))}
@@ -122,8 +136,7 @@ def team_readiness(session, team_id: int, status: str | None = None, sort: str =
             read, seconds, seen = reads.get((c.id, m.id), (0, 0, None))
             last = max(filter(None, (last, seen)), default=None)
             res = results.get((c.id, quiz.id)) if quiz else None
-            mrows.append(ModuleRow(m, read, total, seconds, res.best_score if res else None,
-                                   bool(res and res.passed_at)))
+            mrows.append(_module_row(m, read, total, seconds, quiz, res, extras, c.id))
         row = ConsultantRow(c, mrows, qualification.qualified_at(results, c.id, required), last,
                             signoff=signoffs.get(c.id))
         row.reasons = [] if row.qualified_at else _reasons(row, quiz_of)
