@@ -139,6 +139,14 @@ def csrf_from(response) -> str:
     return html[start:html.index('"', start)]
 
 
+def tab_from(response) -> str:
+    """The tab token of a rendered attempt page: only the newest page load of an attempt may save."""
+    html = response.get_data(as_text=True)
+    marker = 'name="tab" value="'
+    start = html.index(marker) + len(marker)
+    return html[start:html.index('"', start)]
+
+
 @pytest.fixture
 def count_queries(app):
     """Context manager counting SQL statements run inside it."""

@@ -7,9 +7,8 @@ from sqlalchemy import select
 from werkzeug.datastructures import MultiDict
 
 from school.models import AuditEntry, Invitation, Quiz, Signoff
-from school.services import answering
+from school.services import answering, invitations, signoff
 from school.services import attempts as svc
-from school.services import invitations, signoff
 from school.services.accounts import AccountError, authenticate
 
 from .conftest import csrf_from
@@ -88,8 +87,9 @@ def test_admin_grants_an_extra_attempt_with_a_logged_reason(client, db, login_as
     quiz.max_attempts = 1
     db.session.commit()
     attempt = svc.start_attempt(db.session, consultant.id, quiz)
-    answering.submit_attempt(db.session, attempt, MultiDict([(k, x) for k, v in attempt_form(attempt.id, right=False).items()
-                                                       for x in (v if isinstance(v, list) else [v])]))
+    wrong = attempt_form(attempt.id, right=False).items()
+    answering.submit_attempt(db.session, attempt, MultiDict([(k, x) for k, v in wrong
+                                                             for x in (v if isinstance(v, list) else [v])]))
     with pytest.raises(svc.QuizRuleError):
         svc.start_attempt(db.session, consultant.id, quiz)
     login_as("admin")

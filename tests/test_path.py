@@ -6,7 +6,7 @@ from sqlalchemy import select
 
 from school.models import Attempt, Module
 
-from .conftest import csrf_from
+from .conftest import csrf_from, tab_from
 from .helpers import attempt_form
 
 
@@ -24,7 +24,8 @@ def _pass_quiz(client, db, slug):
     attempt_id = int(re.search(r"/attempts/(\d+)", started.headers["Location"]).group(1))
     take = client.get(f"/attempts/{attempt_id}")
     assert take.status_code == 200
-    submitted = client.post(f"/attempts/{attempt_id}/submit", data=attempt_form(attempt_id, token=csrf_from(take)))
+    form = attempt_form(attempt_id, token=csrf_from(take), tab=tab_from(take))
+    submitted = client.post(f"/attempts/{attempt_id}/submit", data=form)
     assert submitted.status_code == 302
     result = client.get(f"/attempts/{attempt_id}").get_data(as_text=True)
     assert "тест сдан" in result

@@ -14,7 +14,7 @@ from school.services import answering
 from school.services import attempts as svc
 from school.services.question_types import REGISTRY
 
-from .conftest import csrf_from
+from .conftest import csrf_from, tab_from
 from .helpers import answer_fields, attempt_form
 
 T0 = datetime(2026, 12, 1, 9, 0, tzinfo=UTC)
@@ -88,10 +88,6 @@ def test_correct_answers_and_explanations_never_reach_the_page_before_submit(cli
         assert aq.snapshot["explanation"] not in html
         assert aq.snapshot["text"] in html
     assert 'value="c0"' not in html and 'value="c1"' not in html  # option ids are opaque and random
-
-
-def tab_from(response) -> str:
-    return re.search(r'name="tab" value="([0-9a-f]+)"', response.get_data(as_text=True)).group(1)
 
 
 def _start_via_client(client):

@@ -22,9 +22,9 @@ from school.services import attempts as svc
 from school.services.content import load_content, read_content
 from school.services.question_types import REGISTRY, public_view
 
-from .conftest import csrf_from
+from .conftest import csrf_from, tab_from
 from .helpers import answer_fields, attempt_form, fields_for
-from .test_quiz import _form, _quiz, _start_via_client, tab_from
+from .test_quiz import _form, _quiz, _start_via_client
 
 TEMPLATES = BASE_DIR / "templates" / "quiz"
 
@@ -150,7 +150,7 @@ def test_a_bad_answer_does_not_block_the_others(client, db, login_as, bad_kind, 
         if aq is not bad:
             data.update(answer_fields(aq))
     response = client.post(f"/attempts/{attempt_id}/save", data=data, headers={"Accept": "application/json"})
-    assert response.status_code == 400
+    assert response.status_code == 200  # a batch: each question has its own outcome
     assert response.json["errors"] == {str(bad.position): message}
     assert len(response.json["saved"]) == len(attempt.questions) - 1
     db.session.expire_all()
@@ -195,9 +195,9 @@ def test_numeric_input_outside_finite_numbers_is_a_field_error_not_a_crash(clien
     saved = client.post(f"/attempts/{attempt_id}/save", data=data, headers={"Accept": "application/json"})
     submitted = client.post(f"/attempts/{attempt_id}/submit", data=data)
     if raw.strip():
-        assert saved.status_code == 400 and saved.json["errors"][str(numeric.position)].startswith("укажите число")
+        assert saved.json["errors"][str(numeric.position)].startswith("укажите число")
     else:
-        assert saved.status_code == 200  # blank: unanswered, not wrong
+        assert saved.json["errors"] == {}  # blank: unanswered, not wrong
     assert submitted.status_code == 200 and "Завершить тест?" in submitted.get_data(as_text=True)
 
 

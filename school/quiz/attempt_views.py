@@ -69,8 +69,9 @@ def save(attempt_id):
     except svc.QuizRuleError as exc:
         return _conflict(att, exc, wants_json)
     if wants_json:
+        # A batch: each question has its own outcome, so the request itself succeeded.
         return jsonify(saved=result.saved, errors=result.errors, answered=result.answered, total=result.total,
-                       at=utcnow().isoformat()), 400 if result.errors else 200
+                       at=utcnow().isoformat())
     if result.errors:
         flash("Сохранены все ответы, кроме отмеченных: исправьте их.", "error")
         return _take(att, tab, result.errors, request.form, 400)

@@ -16,7 +16,7 @@ REQUIRED_FIELDS = ("type", "text", "explanation", "article")
 REVIEW_MODES = ("after_pass", "never", "always")
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 ORDER_RE = re.compile(r"^(\d+)\.\s+(.*)$")
-TOPIC_RE = re.compile(r"^topic\s+([A-Za-z0-9][A-Za-z0-9_-]*)\s*:\s*(.+?)\s*->\s*(.+)$")
+TOPIC_RE = re.compile(r"^topic\s+([A-Za-z0-9][A-Za-z0-9_-]*)\s*:\s*(.+?)\s*(?:->\s*(.*))?$")
 TRUE_WORDS, FALSE_WORDS = {"верно", "true", "да"}, {"неверно", "false", "нет"}
 
 
@@ -171,12 +171,14 @@ def _number(raw):
 
 
 def _topic(path, number, line, topics, topic_lines, errors):
-    """`topic <slug>: <title> -> <section>, <module>/<section>`: where a topic is taught."""
+    """`topic <slug>: <title> -> <section>, <module>/<section>`: where a topic is taught (sections may
+    wait, e.g. after a GIFT import; a consultant who fails the topic then gets no links)."""
     m = TOPIC_RE.match(line.strip())
     if not m:
         errors.append(ContentError(path, number, "тема пишется так: topic slug: Название -> раздел, раздел"))
         return
-    slug, title, sections = m.group(1), m.group(2), [s.strip() for s in m.group(3).split(",") if s.strip()]
+    slug, title = m.group(1), m.group(2)
+    sections = [s.strip() for s in (m.group(3) or "").split(",") if s.strip()]
     if slug in topics:
         errors.append(ContentError(path, number, f"тема {slug} уже была в строке {topic_lines[slug]}"))
         return

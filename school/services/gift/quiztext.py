@@ -8,7 +8,7 @@ HEADER = (("title", "title"), ("module", "module"), ("pass_mark", "pass_mark"), 
           ("max_attempts", "max_attempts"), ("cooldown", "cooldown_min"), ("shuffle", "shuffle"),
           ("review", "review"))
 DEFAULT_SETTINGS = {"pass_mark": 80, "required": True, "questions_per_attempt": 0, "time_limit_min": 0,
-                    "max_attempts": 0, "cooldown_min": 0, "shuffle": True, "review": "full"}
+                    "max_attempts": 0, "cooldown_min": 0, "shuffle": True, "review": "after_pass"}
 
 
 def to_quiz_text(settings: dict, questions: list[QuestionSpec]) -> str:
@@ -24,9 +24,20 @@ def to_quiz_text(settings: dict, questions: list[QuestionSpec]) -> str:
         if value != "":
             lines.append(f"{name}: {_setting(value)}")
     lines.append("---")
+    lines += _topic_lines(values.get("topics") or {}, questions)
     for question in questions:
         lines += ["", *_quiz_question(question)]
     return "\n".join(lines) + "\n"
+
+
+def _topic_lines(topics: dict, questions: list[QuestionSpec]) -> list[str]:
+    """One `topic` line per topic used; a topic new to us gets its slug as title and no sections yet."""
+    lines = []
+    for slug in dict.fromkeys(q.topic for q in questions if q.topic):
+        topic = topics.get(slug, {"title": slug, "sections": []})
+        where = f" -> {', '.join(topic['sections'])}" if topic["sections"] else ""
+        lines.append(f"topic {slug}: {topic['title']}{where}")
+    return lines
 
 
 def _setting(value) -> str:

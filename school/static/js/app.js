@@ -23,11 +23,11 @@
       data.append("_q", pos);
       return data;
     }
-    function payload(extra) {
+    function payload(questions, extra) {
       var data = new FormData();
       data.append("csrf_token", csrfToken(form));
       data.append("tab", form.querySelector("input[name=tab]").value);
-      Object.keys(dirty).forEach(function (pos) {
+      Object.keys(questions).forEach(function (pos) {
         fieldsOf(pos).forEach(function (value, name) { data.append(name, value); });
       });
       if (extra) { data.append(extra, "1"); }
@@ -48,7 +48,7 @@
     function save() {
       if (stopped || inFlight || !Object.keys(dirty).length) { return; }
       var sent = dirty; dirty = {}; inFlight = true;
-      var data = payload();
+      var data = payload(sent);
       say("Сохраняем…");
       fetch(url, { method: "POST", body: data, credentials: "same-origin",
                    headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(form) } })
@@ -64,7 +64,7 @@
           Object.keys(res.body.errors || {}).forEach(function (pos) { mark(pos, res.body.errors[pos]); });
           if (answered && res.body.answered !== undefined) { answered.textContent = res.body.answered; }
           var bad = Object.keys(res.body.errors || {}).length;
-          say(bad ? "Сохранено, кроме " + bad + " отмеченных ответов" :
+          say(bad ? "Сохранено. Не принято ответов: " + bad + " — исправьте отмеченные вопросы." :
                     "Сохранено в " + new Date().toLocaleTimeString("ru-RU"));
           save();
         })
@@ -89,7 +89,7 @@
     // Leaving the page sends only the unsaved questions, and never from a tab that lost the right to save.
     window.addEventListener("pagehide", function () {
       if (submitting || stopped || !Object.keys(dirty).length || !navigator.sendBeacon) { return; }
-      navigator.sendBeacon(url, payload("_beacon"));
+      navigator.sendBeacon(url, payload(dirty, "_beacon"));
       dirty = {};
     });
   }
