@@ -7,7 +7,7 @@ import pytest
 from playwright.sync_api import expect
 
 from .conftest import ARTIFACTS
-from .flows import answer_all, login, logout
+from .flows import answer, answer_all, login, logout
 
 pytestmark = pytest.mark.browser
 
@@ -94,3 +94,36 @@ def test_main_pages_have_no_serious_axe_violations(device, open_page, live_serve
     blocking = {name: [v for v in found if v["impact"] in BLOCKING] for name, found in report.items()}
     blocking = {name: found for name, found in blocking.items() if found}
     assert not blocking, f"axe ({device}) found serious/critical violations:\n{describe(blocking)}"
+
+
+@pytest.mark.parametrize("device", ["phone", "desktop"])
+def test_quiz_confirmation_failed_result_and_conflict_pages(device, open_page, live_server, live_data, axe_path,
+                                                            shot):
+    page = open_page(device, bypass_csp=True).page
+    law = live_data.modules[0]
+    report: dict[str, list[dict]] = {}
+    login(page, live_data.consultant, live_data.password, r"/dashboard$")
+    page.goto(f"/quizzes/{law.quiz_slug}")
+    page.get_by_role("button", name="Начать тест").click()
+    attempt_id = int(page.url.rsplit("/", 1)[1])
+    pos, snapshot = live_server.snapshots(attempt_id)[0]
+    answer(page, pos, snapshot, right=False)
+    page.get_by_role("button", name="Завершить и отправить").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Завершить тест?")
+    report["quiz-confirm"] = run_axe(page, axe_path)
+    shot(page, "quiz-confirm", device)
+    page.get_by_role("button", name="Завершить без этих ответов").click()
+    expect(page.locator("p.banner")).to_contain_text("тест не сдан")
+    expect(page.locator("table.topics")).to_be_visible()
+    report["quiz-result-failed"] = run_axe(page, axe_path)
+    shot(page, "quiz-result-failed", device)
+    page.goto(f"/quizzes/{law.quiz_slug}")
+    page.get_by_role("button", name="Начать новую попытку").click()
+    newer = page.context.new_page()
+    newer.goto(page.url)
+    page.get_by_role("button", name="Завершить и отправить").click()
+    expect(page.get_by_role("heading", level=1)).to_have_text("Тест открыт в другой вкладке")
+    report["quiz-conflict"] = run_axe(page, axe_path)
+    blocking = {name: [v for v in found if v["impact"] in BLOCKING] for name, found in report.items()}
+    blocking = {name: found for name, found in blocking.items() if found}
+    assert not blocking, describe(blocking)
