@@ -139,7 +139,7 @@ def _activity(session, rng):
                 started = day + timedelta(hours=number * 2)
                 aq = []
                 for pos, q in enumerate(_draw(quiz, banks, rng)):
-                    snap = attempt_svc._snapshot(q, rng, quiz.shuffle)
+                    snap = attempt_svc._snapshot(q, rng)
                     answer = snap["correct"] if rng.random() < skill else _wrong(snap)
                     points = REGISTRY[snap["type"]].grade(snap, answer)
                     aq.append({"question_id": q.id, "position": pos + 1, "snapshot": snap, "answer": answer,

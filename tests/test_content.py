@@ -120,3 +120,29 @@ def test_shipped_content_is_valid_and_complete():
         assert len(quiz.questions) >= 60, quiz.slug
         for q in quiz.questions:
             assert q.data["explanation"].strip() and q.data["article"].strip(), q.key
+
+
+def test_topic_lines_are_checked_against_questions_and_sections(tmp_path):
+    courses, quizzes = _copy_content(tmp_path)
+    text = (quizzes / "law.txt").read_text()
+    text = text.replace("topic removal: Удаление с участка -> 02-part\n",
+                        "topic removal: Удаление с участка -> 09-missing\ntopic unused: Никто -> 01-part\n")
+    text = text.replace("topic count: Подсчёт голосов -> 03-part, situations/01-case\n", "")
+    (quizzes / "law.txt").write_text(text)
+    errors = [str(e).split("law.txt:", 1)[1] for e in read_content(str(courses), str(quizzes)).errors]
+    assert "10: тема removal: раздел «law/09-missing» не найден" in errors
+    assert "11: тема unused не используется ни в одном вопросе" in errors
+    assert sum("тема «count» не описана строкой topic" in e for e in errors) == 2
+
+
+def test_topics_load_with_their_sections_and_review_mode(db):
+    from school.models import Quiz
+    quiz = db.session.scalar(select(Quiz).filter_by(slug="law"))
+    assert quiz.review == "after_pass"
+    assert quiz.topics["count"] == {"title": "Подсчёт голосов", "sections": ["law/03-part", "situations/01-case"]}
+
+
+def test_old_review_modes_are_refused_with_the_new_ones_named(tmp_path):
+    _, errors = parse_quiz("q.txt", "q", "---\ntitle: T\nmodule: law\nreview: full\n---\n=== a\ntype: truefalse\n"
+                                          "text: t\nanswer: верно\nexplanation: e\narticle: a\n")
+    assert [str(e) for e in errors] == ["q.txt:4: поле «review»: after_pass, never, always"]

@@ -7,7 +7,7 @@ from ..auth.forms import EmptyForm
 from ..extensions import db
 from ..models import Quiz
 from ..models._types import utcnow
-from ..services import attempt_requests
+from ..services import attempt_requests, review
 from ..services import attempts as svc
 from . import bp
 
@@ -29,7 +29,7 @@ def overview(slug):
         blocked = str(exc)
     standing = attempt_requests.standing(db.session, current_user.id, quiz)
     return render_template("quiz/overview.html", quiz=quiz, attempts=attempts, blocked=blocked, form=EmptyForm(),
-                           standing=standing)
+                           standing=standing, key_shown=review.when_key_shown(quiz))
 
 
 @bp.post("/quizzes/<slug>/start")

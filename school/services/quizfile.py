@@ -7,13 +7,12 @@ from dataclasses import dataclass, field
 
 from .frontmatter import ContentError, Parsed, as_bool, as_int, parse
 from .question_types import REGISTRY
+from .review import REVIEW_MODES
 
 HEADER_FIELDS = {"title", "module", "pass_mark", "required", "questions_per_attempt", "questions_per_topic",
                  "time_limit", "max_attempts", "cooldown", "shuffle", "review"}
 QUESTION_FIELDS = {"type", "topic", "text", "explanation", "article", "answer", "tolerance"}
 REQUIRED_FIELDS = ("type", "text", "explanation", "article")
-# When the consultant sees the key (correct answers and explanations) after an attempt.
-REVIEW_MODES = ("after_pass", "never", "always")
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 ORDER_RE = re.compile(r"^(\d+)\.\s+(.*)$")
 TOPIC_RE = re.compile(r"^topic\s+([A-Za-z0-9][A-Za-z0-9_-]*)\s*:\s*(.+?)\s*(?:->\s*(.*))?$")
@@ -57,7 +56,7 @@ def parse_quiz(path: str, slug: str, text: str) -> tuple[QuizSpec, list[ContentE
 def _settings(h: Parsed, path: str) -> dict:
     review = h.fields.get("review", "after_pass")
     if review not in REVIEW_MODES:
-        h.errors.append(ContentError(path, h.field_lines["review"], "поле «review»: after_pass, never или always"))
+        h.errors.append(ContentError(path, h.field_lines["review"], "поле «review»: " + ", ".join(REVIEW_MODES)))
     return {
         "title": h.fields.get("title", ""),
         "module": h.fields.get("module", ""),

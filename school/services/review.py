@@ -7,11 +7,11 @@ from sqlalchemy import select, tuple_
 
 from ..models import Attempt, Module, Section
 
-# Review mode -> does this finished attempt show the correct answers and explanations?
-KEY_SHOWN = {
-    "after_pass": lambda attempt: bool(attempt.passed),
-    "never": lambda attempt: False,
-    "always": lambda attempt: True,
+# Review mode -> (when the key is shown, in the consultant's words; does this finished attempt show it?)
+REVIEW_MODES = {
+    "after_pass": ("после того, как тест сдан", lambda attempt: bool(attempt.passed)),
+    "never": ("никогда", lambda attempt: False),
+    "always": ("после каждой попытки", lambda attempt: True),
 }
 OTHER_TOPIC = "Прочие вопросы"
 
@@ -30,7 +30,12 @@ class TopicScore:
 
 
 def shows_key(attempt: Attempt) -> bool:
-    return not attempt.is_open and KEY_SHOWN.get(attempt.quiz.review, KEY_SHOWN["after_pass"])(attempt)
+    _, shown = REVIEW_MODES.get(attempt.quiz.review, REVIEW_MODES["after_pass"])
+    return not attempt.is_open and shown(attempt)
+
+
+def when_key_shown(quiz) -> str:
+    return REVIEW_MODES.get(quiz.review, REVIEW_MODES["after_pass"])[0]
 
 
 def topic_scores(session, attempt: Attempt) -> list[TopicScore]:
