@@ -11,8 +11,7 @@ CONNECTIONS="${BENCH_CONNECTIONS:-16}"    # wrk -c
 WRK_THREADS="${BENCH_THREADS:-2}"         # wrk -t
 WORKERS="${BENCH_WORKERS:-2}"             # gunicorn -w (threads per worker come from gunicorn.conf.py)
 SERIAL="${BENCH_SERIAL:-1}"               # 1: also measure the big-team pages with one connection
-UA="observer-school-bench"                # same User-Agent for curl and wrk: Flask-Login's "strong"
-                                          # session protection ties the session to address + agent
+UA="observer-school-bench"                # one User-Agent for curl and wrk, so the log tells bench traffic apart
 WRK="${WRK:-/usr/bin/wrk}"
 PY=.venv/bin/python
 
@@ -42,7 +41,7 @@ trap 'exit 130' INT TERM
 
 export SCHOOL_ENV=development           # production refuses the default secret
 export SESSION_COOKIE_SECURE=0          # plain http on 127.0.0.1
-export LOGIN_RATE_LIMIT="100000 per minute"
+export LOGIN_ACCOUNT_LIMIT="100000 per minute" LOGIN_ADDRESS_LIMIT="100000 per minute"
 export DATABASE_URL="${BENCH_DATABASE_URL:-sqlite:///$TMP/bench.db}"
 DB_KIND="${DATABASE_URL%%:*}"
 

@@ -4,6 +4,7 @@ import os
 
 from sqlalchemy import event
 from sqlalchemy.engine import Engine
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from . import filters
 from .extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -41,7 +42,12 @@ def init_extensions(app):
     login_manager.init_app(app)
     login_manager.login_view = "auth.login"
     login_manager.login_message = "Войдите, чтобы продолжить."
-    login_manager.session_protection = "strong"
+    # No address or browser binding (phones change networks all day); sessions rotate on login
+    # and are revoked on the server through the user's session version.
+    login_manager.session_protection = None
+    if app.config.get("TRUSTED_PROXIES"):
+        hops = app.config["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.jinja_env.filters["markdown"] = render
     filters.init_app(app)
     app.jinja_env.globals["STATUS_LABELS"] = STATUSES

@@ -19,13 +19,25 @@ def _safe_next(target: str | None) -> str:
     return target if not parts.scheme and not parts.netloc else url_for("learn.home")
 
 
-def _login_key():
-    return (request.form.get("login") or "").strip().lower() or request.remote_addr
+def _account_key():
+    # Namespaced, so a login that looks like an address never shares that address's bucket.
+    return "account:" + ((request.form.get("login") or "").strip().lower() or "-")
+
+
+def _address_key():
+    return "address:" + (request.remote_addr or "-")
+
+
+def _failed(response):
+    """Only a wrong login or password counts: a classroom behind one address logs in freely."""
+    return response.status_code == 401
 
 
 @bp.route("/login", methods=["GET", "POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"])
-@limiter.limit(lambda: current_app.config["LOGIN_RATE_LIMIT"], methods=["POST"], key_func=_login_key)
+@limiter.limit(lambda: current_app.config["LOGIN_ADDRESS_LIMIT"], methods=["POST"], key_func=_address_key,
+               deduct_when=_failed)
+@limiter.limit(lambda: current_app.config["LOGIN_ACCOUNT_LIMIT"], methods=["POST"], key_func=_account_key,
+               deduct_when=_failed)
 def login():
     if current_user.is_authenticated:
         return redirect(url_for("learn.home"))

@@ -66,7 +66,7 @@ def _browser_config(tmp_dir: Path):
 
     class BrowserConfig(TestConfig):
         # Each test logs in a few times from 127.0.0.1; the login limit is tested elsewhere.
-        LOGIN_RATE_LIMIT = "10000 per minute"
+        LOGIN_ACCOUNT_LIMIT = LOGIN_ADDRESS_LIMIT = "10000 per minute"
         SQLALCHEMY_DATABASE_URI = f"sqlite:///{tmp_dir / 'browser.db'}"
 
     if url.startswith("postgresql"):
