@@ -6,6 +6,7 @@ from .content import Memo, Module, Question, Quiz, Section
 from .invitation import Invitation
 from .org import District, PollingStation, Team, User
 from .progress import SectionProgress
+from .qualification import Qualification
 from .readiness import Signoff
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "Memo",
     "Module",
     "PollingStation",
+    "Qualification",
     "Question",
     "Quiz",
     "Section",
