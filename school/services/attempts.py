@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..models import Attempt, AttemptGrant, AttemptQuestion, Question, Quiz
 from ..models._types import utcnow
-from . import audit
+from . import audit, qualification
 from .question_types import REGISTRY
 
 CLOSED = "Эта попытка уже завершена."
@@ -38,6 +38,7 @@ def grant_extra_attempt(session, user_id: int, quiz: Quiz, admin_id: int, reason
     grant = AttemptGrant(user_id=user_id, quiz_id=quiz.id, granted_by_id=admin_id, reason=reason[:500])
     session.add(grant)
     audit.record(session, admin_id, "attempt.grant", user_id, quiz=quiz.slug, reason=reason[:500])
+    qualification.refresh(session, [user_id])
     return grant
 
 
@@ -130,6 +131,7 @@ def start_attempt(session, user_id: int, quiz: Quiz, now=None, rng=None) -> Atte
         # Another tab started the same attempt a moment ago: use that one.
         session.expire_all()
         return next(a for a in attempts_of(session, user_id, quiz.id) if a.is_open)
+    qualification.refresh(session, [user_id])  # an attempt started: in progress
     session.commit()
     return attempt
 
@@ -155,6 +157,7 @@ def finalise(session, attempt: Attempt, now, timed_out: bool = False) -> None:
         total += aq.points
     score = round(100 * total / max(1, len(attempt.questions)), 1)
     attempt.score, attempt.passed = score, score >= attempt.quiz.pass_mark
+    qualification.refresh(session, [attempt.user_id])
     session.commit()
 
 

@@ -11,6 +11,7 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ..models import Memo, Module, Question, Quiz, Section
+from . import qualification
 from .frontmatter import ContentError, as_int, parse
 from .markdown import render
 from .quizfile import QuizSpec, parse_quiz
@@ -161,6 +162,7 @@ def load_content(session, bundle: Bundle) -> dict:
         session.flush()
         modules = {m.slug: m for m in session.scalars(select(Module))}
         changed = sum(_load_quiz(session, spec, modules) for spec in bundle.quizzes)
+        qualification.refresh_all(session)  # `required` may have changed
     session.commit()
     return {"modules": len(bundle.modules), "memos": len(bundle.memos), "quizzes": len(bundle.quizzes),
             "sections": sum(len(m["sections"]) for m in bundle.modules), "questions_changed": changed,

@@ -36,5 +36,4 @@ def consultant_dashboard(session, user_id: int):
         cards.append(ModuleCard(m, quiz, read, seconds, res.best_score if res else None,
                                 bool(res and res.passed_at), res.attempts if res else 0,
                                 open_attempts.get(quiz.id) if quiz else None))
-    required = [q.id for q in quizzes.values() if q.required]
-    return cards, qualification.qualified_at(results, user_id, required)
+    return cards, qualification.qualification_of(session, user_id)

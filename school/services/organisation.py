@@ -6,8 +6,7 @@ from dataclasses import dataclass
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
-from ..models import Attempt, District, PollingStation, SectionProgress, Team, User
-from . import qualification
+from ..models import District, PollingStation, Qualification, Team, User
 
 
 class OrganisationError(ValueError):
@@ -43,23 +42,15 @@ class DistrictSummary:
         return {k: sum(t.counts[k] for t in self.teams) for k in ("qualified", "in_progress", "not_started")}
 
 
-def _started_ids(session) -> set[int]:
-    """Consultants who opened a section or started a quiz."""
-    read = select(SectionProgress.user_id).distinct()
-    tried = select(Attempt.user_id).distinct()
-    return set(session.scalars(read)) | set(session.scalars(tried))
-
-
 def overview(session) -> list[DistrictSummary]:
     """Every district with its teams' counts, in a fixed number of queries."""
     districts = list(session.scalars(select(District).options(selectinload(District.teams)).order_by(District.name)))
-    people = list(session.execute(select(User.id, User.team_id, User.role, User.polling_station_id, User.full_name)
+    people = list(session.execute(select(User.id, User.team_id, User.role, User.polling_station_id, User.full_name,
+                                         Qualification.status)
+                                  .outerjoin(Qualification, Qualification.user_id == User.id)
                                   .where(User.team_id.is_not(None))))
-    results = qualification.quiz_results(session, select(User.id).where(User.role == "consultant"))
-    required = qualification.required_quiz_ids(session)
     stations = list(session.execute(select(PollingStation.id, PollingStation.team_id)))
     coordinators = {c.team_id: c for c in session.scalars(select(User).where(User.role == "coordinator"))}
-    started = _started_ids(session)
     members_of, stations_of = defaultdict(list), defaultdict(set)
     for p in people:
         if p.role == "consultant":
@@ -71,11 +62,11 @@ def overview(session) -> list[DistrictSummary]:
         rows = []
         for t in d.teams:
             members = members_of[t.id]
-            ok = [p for p in members if qualification.qualified_at(results, p.id, required)]
+            ok = [p for p in members if p.status == "qualified"]
             team_stations = stations_of[t.id]
             covered = {p.polling_station_id for p in ok} & team_stations
             rows.append(TeamSummary(t, coordinators.get(t.id), len(members), len(ok), len(team_stations), len(covered),
-                                    sum(1 for p in members if p.id in started or p in ok)))
+                                    sum(1 for p in members if p.status in ("qualified", "in_progress"))))
         out.append(DistrictSummary(d, rows))
     return out
 

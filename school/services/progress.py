@@ -6,6 +6,8 @@ from sqlalchemy import func, select
 
 from ..models import Section, SectionProgress
 from ..models._types import utcnow
+from . import qualification
+from .upsert import insert_missing
 
 MAX_SECTION_SECONDS = 3600  # a tab left open overnight is not study time
 
@@ -15,12 +17,15 @@ def _row(session, user_id, section_id):
 
 
 def open_section(session, user_id: int, section: Section, now=None) -> SectionProgress:
-    """Record that the consultant is reading this section now."""
+    """Record that the consultant is reading this section now; the first open creates the row once, even
+    when two requests open the section at the same moment."""
     now = now or utcnow()
     row = _row(session, user_id, section.id)
     if row is None:
-        row = SectionProgress(user_id=user_id, section_id=section.id, first_opened_at=now, seconds_spent=0)
-        session.add(row)
+        insert_missing(session, SectionProgress, ("user_id", "section_id"), user_id=user_id, section_id=section.id,
+                       first_opened_at=now, last_opened_at=now, seconds_spent=0)
+        row = _row(session, user_id, section.id)
+        qualification.refresh(session, [user_id])  # a first section opened: the consultant has started
     row.last_opened_at = now
     return row
 

@@ -39,15 +39,9 @@ class ConsultantRow:
     modules: list[ModuleRow]
     qualified_at: datetime | None
     last_activity: datetime | None
+    status: str = "not_started"  # the stored qualification (services/qualification.py)
     reasons: list[str] = field(default_factory=list)
     signoff: Signoff | None = None
-
-    @property
-    def status(self):
-        if self.qualified_at:
-            return "qualified"
-        started = any(m.read or m.best_score is not None for m in self.modules)
-        return "in_progress" if started else "not_started"
 
     @property
     def station_number(self):
@@ -125,7 +119,7 @@ def team_readiness(session, team_id: int, status: str | None = None, sort: str =
     reads = progress.module_progress(session, ids)
     results = qualification.quiz_results(session, ids)
     extras = attempt_requests.team_extras(session, ids)
-    required = [q.id for _, _, q in modules if q and q.required]
+    facts = qualification.stored(session, ids)
     signoffs = {s.consultant_id: s for s in session.scalars(
         select(Signoff).where(Signoff.consultant_id.in_(ids)).options(selectinload(Signoff.confirmed_by)))}
     quiz_of = {m.id: q for m, _, q in modules}
@@ -137,8 +131,9 @@ def team_readiness(session, team_id: int, status: str | None = None, sort: str =
             last = max(filter(None, (last, seen)), default=None)
             res = results.get((c.id, quiz.id)) if quiz else None
             mrows.append(_module_row(m, read, total, seconds, quiz, res, extras, c.id))
-        row = ConsultantRow(c, mrows, qualification.qualified_at(results, c.id, required), last,
-                            signoff=signoffs.get(c.id))
+        fact = facts.get(c.id)
+        row = ConsultantRow(c, mrows, fact.qualified_at if fact else None, last,
+                            status=fact.status if fact else "not_started", signoff=signoffs.get(c.id))
         row.reasons = [] if row.qualified_at else _reasons(row, quiz_of)
         rows.append(row)
     stations = list(session.scalars(select(PollingStation).where(PollingStation.team_id == team_id)
