@@ -30,7 +30,10 @@ class Config:
     BABEL_DEFAULT_LOCALE = "ru"
     BABEL_DEFAULT_TIMEZONE = "Asia/Almaty"
     LANGUAGES = ["ru", "kk", "en"]
+    # Request bodies: 2 MB unless a route sets its own (the admin import: 16 MB, see school/request_limits.py).
     MAX_CONTENT_LENGTH = 2 * 1024 * 1024
+    # Fields per form: real forms (the largest is a quiz attempt) have a few hundred at most.
+    MAX_FORM_PARTS = 2000
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"
     SESSION_COOKIE_SECURE = os.environ.get("SESSION_COOKIE_SECURE", "1") == "1"

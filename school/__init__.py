@@ -14,7 +14,7 @@ def create_app(config_class=None):
         config_class.check()
     app = Flask(__name__, template_folder="../templates", instance_relative_config=True)
     app.config.from_object(config_class)
-    from . import commands, errors, requestlog, security, sessions, setup
+    from . import commands, errors, request_limits, requestlog, security, sessions, setup
     from .admin import bp as admin_bp
     from .auth import bp as auth_bp
     from .health import bp as health_bp
@@ -22,12 +22,13 @@ def create_app(config_class=None):
     from .quiz import bp as quiz_bp
     from .readiness import bp as readiness_bp
 
+    requestlog.init_app(app)  # first, so that refused requests are tagged and logged too
+    request_limits.init_app(app)  # before the extensions: CSRF and the rate limiter read the body
     setup.init_extensions(app)
     for bp in (auth_bp, learn_bp, quiz_bp, readiness_bp, admin_bp, health_bp):
         app.register_blueprint(bp)
     errors.init_app(app)
     security.init_app(app)
     sessions.init_app(app)
-    requestlog.init_app(app)
     commands.init_app(app)
     return app

@@ -11,7 +11,7 @@ MESSAGES = {
     403: "Недостаточно прав.",
     404: "Страница не найдена.",
     405: "Такое действие здесь недоступно.",
-    413: "Слишком большой запрос.",
+    413: "Слишком большой запрос: файл или форма больше допустимого.",
     429: "Слишком много попыток. Подождите минуту и попробуйте снова.",
     500: "Что-то пошло не так. Мы уже знаем об ошибке; попробуйте позже.",
 }
@@ -24,6 +24,13 @@ def _render(code: int, message: str | None = None):
     return render_template("errors/error.html", code=code, message=message), code
 
 
+def refuse(error_class: type[HTTPException], message: str):
+    """Stop the request with this status and a message for the user, shown on the error page."""
+    error = error_class(message)
+    error.for_user = True
+    raise error
+
+
 def init_app(app):
     @app.errorhandler(CSRFError)
     def csrf_error(_error):
@@ -31,7 +38,7 @@ def init_app(app):
 
     @app.errorhandler(HTTPException)
     def http_error(error):
-        return _render(error.code or 500)
+        return _render(error.code or 500, error.description if getattr(error, "for_user", False) else None)
 
     @app.errorhandler(Exception)
     def unexpected(error):

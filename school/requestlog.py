@@ -8,10 +8,17 @@ import time
 import uuid
 
 from flask import g, request
-from flask_login import current_user
+from sqlalchemy import inspect
 
 log = logging.getLogger("school.request")
 _VALID_ID = re.compile(r"^[A-Za-z0-9._-]{8,64}$")
+
+
+def _user_id() -> str | None:
+    """The id of the user this request loaded, read from its identity key: never the user loader or an
+    attribute, which after the view's commit would query a database that may be failing by now."""
+    state = inspect(g.get("_login_user"), raiseerr=False)  # None when anonymous or no user was loaded
+    return str(state.identity[0]) if state is not None and state.identity else None
 
 
 def init_app(app):
@@ -31,9 +38,8 @@ def init_app(app):
     @app.after_request
     def record(response):
         response.headers["X-Request-ID"] = g.get("request_id", "")
-        user_id = current_user.get_id().split(":")[0] if current_user and current_user.is_authenticated else None
         log.info(json.dumps({
             "request_id": g.get("request_id"), "method": request.method, "path": request.path,
             "status": response.status_code, "ms": round(1000 * (time.perf_counter() - g.get("started", 0)), 1),
-            "user": user_id}))
+            "user": _user_id()}))
         return response

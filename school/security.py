@@ -11,6 +11,7 @@ def init_app(app):
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("X-Frame-Options", "DENY")
-        if response.mimetype == "text/html":
+        # Pages and downloads (CSV, XLSX) hold personal data: no browser or proxy may keep a copy.
+        if response.mimetype == "text/html" or response.headers.get("Content-Disposition", "").startswith("attachment"):
             response.headers.setdefault("Cache-Control", "no-store")
         return response

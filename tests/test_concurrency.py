@@ -12,13 +12,14 @@ from werkzeug.datastructures import MultiDict
 from config import TestConfig
 from school import create_app
 from school.extensions import db
-from school.models import Attempt, Quiz, User
-from school.services import answering
+from school.models import Attempt, AuditEntry, Quiz, Section, SectionProgress, Signoff, User
+from school.services import answering, progress, signoff
 from school.services import attempts as svc
 from school.services.content import load_content, read_content
 from school.services.question_types import REGISTRY
 
 from .helpers import answer_fields, attempt_form
+from .test_consultant_tools import _qualify
 
 ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 THREADS = 8
@@ -173,3 +174,37 @@ def test_saves_racing_the_submit_never_change_a_graded_attempt(pg_app):
             expected = REGISTRY[aq.snapshot["type"]].grade(aq.snapshot, aq.answer) if aq.answer is not None else 0.0
             assert aq.points == expected, (aq.position, aq.answer, aq.points)
         assert attempt.score == round(100 * sum(q.points for q in attempt.questions) / len(attempt.questions), 1)
+
+
+def test_a_section_opened_or_done_at_once_keeps_one_row(pg_app):
+    """The first open of a section and «section done», sent at once (double click, two tabs): no error,
+    one progress row."""
+    for action in (progress.open_section, progress.complete_section) * 3:
+        user_id = _new_user(pg_app)
+
+        def read(action=action, user_id=user_id):
+            action(db.session, user_id, db.session.scalar(select(Section).order_by(Section.id)))
+            db.session.commit()
+            return "ok"
+        assert _run_together(pg_app, read) == ["ok"] * THREADS
+        with pg_app.app_context():
+            rows = db.session.scalars(select(SectionProgress).filter_by(user_id=user_id)).all()
+            assert len(rows) == 1 and (rows[0].completed_at is not None) == (action is progress.complete_section)
+
+
+def test_a_double_clicked_signoff_confirms_once(pg_app):
+    coordinator_id, consultant_id = _new_user(pg_app), _new_user(pg_app)
+    with pg_app.app_context():
+        _qualify(db, db.session.get(User, consultant_id))
+
+    def confirm():
+        signoff.confirm(db.session, db.session.get(User, consultant_id), db.session.get(User, coordinator_id))
+        db.session.commit()
+        return "confirmed"
+    results = _run_together(pg_app, confirm)
+    refused = [r for r in results if isinstance(r, signoff.SignoffError)]
+    assert results.count("confirmed") == 1 and len(refused) == THREADS - 1, results
+    with pg_app.app_context():
+        assert db.session.scalar(select(Signoff).filter_by(consultant_id=consultant_id)).active
+        entries = select(AuditEntry).filter_by(action="signoff.confirm", target_user_id=consultant_id)
+        assert len(db.session.scalars(entries).all()) == 1

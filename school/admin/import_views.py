@@ -3,19 +3,20 @@
 import secrets
 from pathlib import Path
 
-from flask import Response, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, session, url_for
 from flask_login import current_user
 
 from ..access import role_required
 from ..auth.forms import EmptyForm
 from ..extensions import db
+from ..request_limits import MB, body_limit
 from ..services import audit, invitations
-from ..services.export import safe_cell
+from ..services.export import table_csv
 from ..services.importer import ImportFailed, ImportRefused, import_file
 from . import bp
 from .forms import ImportForm
 
-MAX_UPLOAD = 16 * 1024 * 1024  # a nationwide file of 50,000 rows is about 6 MB as CSV
+MAX_UPLOAD = 16 * MB  # a nationwide file of 50,000 rows is about 6 MB as CSV
 SHOWN_ERRORS = 200
 
 
@@ -34,13 +35,17 @@ def _pending():
     return (path, name) if path.exists() else None
 
 
+def _import_page(**context):
+    return render_template("admin/import.html", limit_mb=MAX_UPLOAD // MB, **context)
+
+
 @bp.route("/import", methods=["GET", "POST"])
+@body_limit(MAX_UPLOAD)  # larger than the app-wide limit, for this form only
 @role_required("admin")
 def import_upload():
-    request.max_content_length = MAX_UPLOAD  # larger than the app-wide limit, for this form only
     form = ImportForm()
     if not form.validate_on_submit():
-        return render_template("admin/import.html", form=form, plan=None), 400 if form.errors else 200
+        return _import_page(form=form, plan=None), 400 if form.errors else 200
     upload = form.file.data
     data = upload.read()
     plan, _ = import_file(db.session, upload.filename, data, dry_run=True)
@@ -49,8 +54,8 @@ def import_upload():
         token = secrets.token_hex(16)
         (_upload_dir() / f"{token}.upload").write_bytes(data)
         session["import_token"], session["import_name"] = token, upload.filename
-    return render_template("admin/import.html", form=form, plan=plan, errors=plan.errors[:SHOWN_ERRORS],
-                           confirm=EmptyForm(), filename=upload.filename), 200 if plan.ok else 422
+    return _import_page(form=form, plan=plan, errors=plan.errors[:SHOWN_ERRORS], confirm=EmptyForm(),
+                        filename=upload.filename), 200 if plan.ok else 422
 
 
 @bp.post("/import/confirm")
@@ -100,6 +105,5 @@ def bulk_links():
         rows.append([user.full_name, user.login, user.team.name if user.team else "",
                      url_for("auth.invitation", token=token, _external=True)])
     db.session.commit()
-    body = "\ufeff" + "".join(";".join(safe_cell(c) for c in row) + "\r\n" for row in rows)
-    return Response(body.encode("utf-8"), mimetype="text/csv",
+    return Response(table_csv(rows).encode("utf-8"), mimetype="text/csv",
                     headers={"Content-Disposition": 'attachment; filename="invitation-links.csv"'})

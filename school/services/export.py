@@ -1,4 +1,4 @@
-"""Readiness list exports: CSV (UTF-8 with BOM so Excel shows Cyrillic) and XLSX."""
+"""Exports: CSV (UTF-8 with BOM so Excel shows Cyrillic) and XLSX, with formula injection neutralised."""
 
 import csv
 import io
@@ -34,12 +34,17 @@ def readiness_table(readiness: Readiness, team_name: str = "") -> list[list]:
     return table
 
 
-def readiness_csv(readiness: Readiness, team_name: str = "") -> str:
+def table_csv(table: list[list]) -> str:
+    """Rows as CSV for Excel: «;»-separated, quoted by the csv module, formulas neutralised, with a BOM."""
     out = io.StringIO()
     writer = csv.writer(out, delimiter=";")
-    for row in readiness_table(readiness, team_name):
+    for row in table:
         writer.writerow([safe_cell(c) for c in row])
     return "\ufeff" + out.getvalue()
+
+
+def readiness_csv(readiness: Readiness, team_name: str = "") -> str:
+    return table_csv(readiness_table(readiness, team_name))
 
 
 def readiness_xlsx(readiness: Readiness, team_name: str = "") -> bytes:

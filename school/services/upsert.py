@@ -1,0 +1,12 @@
+"""Create a row once, even when two requests create it at the same moment (a double click, two tabs)."""
+
+from sqlalchemy.dialects import postgresql, sqlite
+
+_INSERT = {"postgresql": postgresql.insert, "sqlite": sqlite.insert}
+
+
+def insert_missing(session, model, unique: tuple[str, ...], **values) -> None:
+    """INSERT … ON CONFLICT (unique) DO NOTHING: the row exists afterwards and a concurrent insert of the same
+    row is not an error. On PostgreSQL it waits for a concurrent uncommitted insert and then does nothing."""
+    insert = _INSERT[session.get_bind().dialect.name]
+    session.execute(insert(model).values(**values).on_conflict_do_nothing(index_elements=list(unique)))
