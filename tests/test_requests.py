@@ -211,3 +211,15 @@ def test_request_log_has_the_user_id_and_nothing_else_about_them(client, login_a
     client.post("/logout", data={"csrf_token": csrf_from(client.get("/dashboard"))})
     client.get("/login")
     assert json.loads(lines[-1])["user"] is None
+
+
+def test_xlsx_export_survives_control_characters_pasted_into_a_name(client, db, login_as, make):
+    """Word puts \\x0b in a copied line break; openpyxl refuses such characters in a cell."""
+    from openpyxl import load_workbook
+    team = make.team()
+    make.user(team=team, name="Иванов\x0bИван")
+    login_as("admin")
+    response = client.get(f"/teams/{team.id}/readiness.xlsx")
+    assert response.status_code == 200
+    names = [row[1] for row in load_workbook(io.BytesIO(response.data)).active.iter_rows(values_only=True)]
+    assert "ИвановИван" in names

@@ -4,6 +4,7 @@ import csv
 import io
 
 from openpyxl import Workbook
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 
 from .readiness import STATUSES, Readiness
 
@@ -48,12 +49,13 @@ def readiness_csv(readiness: Readiness, team_name: str = "") -> str:
 
 
 def readiness_xlsx(readiness: Readiness, team_name: str = "") -> bytes:
-    """The same table as an Excel workbook; text cells are neutralised the same way as in CSV."""
+    """The same table as an Excel workbook; text cells are neutralised the same way as in CSV, and control
+    characters an XLSX cell cannot hold (Word's \\x0b line break, pasted into a name) are dropped."""
     book = Workbook()
     sheet = book.active
     sheet.title = "Готовность"
     for row in readiness_table(readiness, team_name):
-        sheet.append([c if isinstance(c, int | float) else safe_cell(c) for c in row])
+        sheet.append([c if isinstance(c, int | float) else ILLEGAL_CHARACTERS_RE.sub("", safe_cell(c)) for c in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
