@@ -57,7 +57,8 @@ def test_export_uses_titles_categories_feedback_and_moodle_weights():
     gift = to_gift(_read(DATA / "quizzes" / "law.txt"))
     for expected in ("$CATEGORY: law/rights\n", "$CATEGORY: law\n", "::law-a::Кто выдаёт",
                      "\t=Комиссия по требованию наблюдателя\n", "\t~Аким\n",
-                     "####Копию заверяют председатель и секретарь. [[article\\: ст. 43 п. 8]]",
+                     "####Копию заверяют председатель и секретарь. [[kind\\: scenario]] [[section\\: 01-part]] "
+                     "[[article\\: ст. 43 п. 8]]",
                      "\t~%50%Присутствовать при подсчёте\n", "\t~%-50%Выдавать бюллетени\n",
                      "\tTRUE\n", "\t#12\n", "// observer-school: order\n::law-e::",
                      "\t=Погасить неиспользованные бюллетени -> 1\n", "\t=12\\:00 -> заявки"):
@@ -97,6 +98,22 @@ def test_special_characters_and_edge_values_round_trip():
     assert _same(_roundtrip(_spec(questions))) == _same(questions)
 
 
+def test_kind_section_and_variant_travel_in_the_feedback():
+    questions = [_q("v-1", "truefalse", answer=True, kind="recall", section="law/01-part"),
+                 _q("v-2", "truefalse", answer=False, kind="scenario", section="02-part", variant_of="v-1",
+                    explanation="Пояснение [[не метка]]")]
+    gift = to_gift(_spec(questions))
+    assert "[[kind\\: scenario]] [[section\\: 02-part]] [[variant_of\\: v-1]] [[article\\: ст. 1]]" in gift
+    assert _same(_roundtrip(_spec(questions))) == _same(questions)
+    text = to_quiz_text({"title": "Банк", "module": "law"}, questions)
+    assert "kind: scenario\nsection: 02-part\nvariant_of: v-1\n" in text
+
+
+def test_plain_moodle_question_has_no_metadata():
+    questions, errors = from_gift("::q1:: Верно? {T ####Да. [[article: ст. 1]]}\n")
+    assert errors == [] and not {"kind", "section", "variant_of"} & questions[0].data.keys()
+
+
 def test_unknown_type_cannot_be_exported():
     with pytest.raises(GiftError, match="нельзя выгрузить"):
         to_gift(_spec([_q("x-1", "essay")]))
@@ -113,32 +130,36 @@ def _moodle():
 def test_moodle_sample_reads_every_supported_type():
     questions = _moodle()
     assert [(k, q.type, q.topic, q.line) for k, q in questions.items()] == [
-        ("gift-001", "single", "observers", 7), ("obs-rights", "multiple", "observers", 15),
+        ("kto-napravlyaet-nablyudatelya", "single", "observers", 7), ("obs-rights", "multiple", "observers", 15),
         ("obs-photo", "truefalse", "observers", 23), ("obs-removal", "truefalse", "observers", 25),
         ("count-hours", "numeric", "count", 29), ("count-range", "numeric", "count", 31),
         ("count-multi", "numeric", "count", 33), ("count-start", "single", "count", 40),
         ("deadlines-match", "match", "deadlines", 44), ("deadlines-order", "order", "deadlines", 51),
-        ("gift-011", "single", "deadlines", 58)]
+        ("znaki", "single", "deadlines", 58)]
 
 
-def test_moodle_html_prefix_and_per_answer_feedback_are_stripped():
-    q = _moodle()["gift-001"]
+def test_moodle_html_prefix_is_stripped_and_per_answer_feedback_kept():
+    q = _moodle()["kto-napravlyaet-nablyudatelya"]
     assert q.data["text"] == "Кто вправе направить наблюдателя на участок?"
-    assert q.data["options"] == [{"text": "Партия, общественное объединение или НКО", "correct": True},
-                                 {"text": "Любой гражданин сам", "correct": False},
-                                 {"text": "Аким района", "correct": False}]
+    assert q.data["options"] == [
+        {"text": "Партия, общественное объединение или НКО", "correct": True, "feedback": "Верно."},
+        {"text": "Любой гражданин сам", "correct": False, "feedback": "Нет: нужна направившая организация."},
+        {"text": "Аким района", "correct": False, "feedback": "Нет."}]
     assert q.data["explanation"] == "Наблюдателей направляют партии, объединения и НКО."
     assert q.data["article"] == "ст. 20-1 п. 1"
 
 
 def test_moodle_weights_truefalse_and_numeric_forms():
     q = _moodle()
-    assert [o["correct"] for o in q["obs-rights"].data["options"]] == [True, True, False]
+    assert [(o["correct"], o["weight"]) for o in q["obs-rights"].data["options"]] == [
+        (True, 50.0), (True, 50.0), (False, -100.0)]
     assert q["obs-photo"].data["answer"] is False and q["obs-removal"].data["answer"] is True
     assert "tolerance" not in q["obs-photo"].data
     assert (q["count-hours"].data["answer"], q["count-hours"].data["tolerance"]) == (12.0, 0.0)
     assert (q["count-range"].data["answer"], q["count-range"].data["tolerance"]) == (3.0, 1.0)
-    assert (q["count-multi"].data["answer"], q["count-multi"].data["tolerance"]) == (10.0, 0.0)
+    assert q["count-multi"].data["options"] == [{"text": "10", "correct": True, "feedback": "Точно."},
+                                                {"text": "9 ± 1", "correct": True, "weight": 50.0,
+                                                 "feedback": "Почти."}]
 
 
 def test_moodle_missing_word_match_order_and_escapes():
@@ -148,8 +169,8 @@ def test_moodle_missing_word_match_order_and_escapes():
                                                   ["10 дней", "обжалование решения комиссии"]]
     assert q["deadlines-order"].data["items"] == ["Погасить неиспользованные бюллетени", "Вскрыть переносные урны",
                                                   "Вскрыть стационарные урны"]
-    assert q["gift-011"].data["text"] == "Что значит запись «{#3} = 1 ~ 2» в строке протокола?"
-    assert q["gift-011"].data["options"][0]["text"] == "Условная запись из примера: C:\\data"
+    assert q["znaki"].data["text"] == "Что значит запись «{#3} = 1 ~ 2» в строке протокола?"
+    assert q["znaki"].data["options"][0]["text"] == "Условная запись из примера: C:\\data"
 
 
 def test_moodle_sample_becomes_a_valid_bank():
@@ -168,10 +189,10 @@ def test_category_gives_topic(category, topic):
     assert questions[0].topic == topic
 
 
-def test_untitled_questions_are_numbered_by_position():
-    text = "Первый{T####П. [[article: ст. 1]]}\n\n::Мой вопрос::Второй{F####П. [[article: ст. 1]]}\n"
+def test_untitled_questions_and_other_titles_get_ids_from_their_text():
+    text = "Первый{T####П. [[article: ст. 1]]}\n\n::Мой вопрос::Второй{F####П. [[article: ст. 1]]}\n\n::???::Т{T}\n"
     questions, errors = from_gift(text)
-    assert errors == [] and [q.key for q in questions] == ["gift-001", "gift-002"]
+    assert errors == [] and [q.key for q in questions] == ["pervyy", "moy-vopros", "gift-a03b221c"]
 
 
 # --- errors --------------------------------------------------------------------------------
@@ -181,19 +202,16 @@ def test_errors_name_the_line_where_the_question_starts():
     assert [(e.path, e.line) for e in errors][:1] == [("broken.gift", 3)]
     got = [(e.line, e.message) for e in errors]
     assert got == [
-        (3, "вопрос 1: эссе ({}) не поддерживается"),
-        (5, "вопрос 2: краткий ответ ({=…} без ~) не поддерживается"),
+        (3, "вопрос 1: эссе ({}) не поддерживается: его ответ не проверить автоматически"),
         (7, "вопрос 3: не закрыта фигурная скобка {"),
-        (10, "вопрос no-article: нет ссылки на статью ([[article: …]] в конце общего отзыва)"),
-        (12, "вопрос no-feedback: нет пояснения (общий отзыв ####…)"),
-        (12, "вопрос no-feedback: нет ссылки на статью ([[article: …]] в конце общего отзыва)"),
         (14, "вопрос 6: нет блока ответов { … }; описания без ответов не импортируются"),
-        (16, "вопрос two-right: нужен ровно один верный вариант (+)"),
-        (18, "идентификатор no-article уже был в строке 10"),
+        (16, "вопрос 7: вопрос с одним ответом: ответов на 100 % должно быть ровно один, а их 2"),
+        (18, "идентификатор no-article уже был в строке 10: названия вопросов (или тексты вопросов без названия) "
+             "должны различаться"),
         (21, "вопрос 9: вопрос на порядок: справа должны стоять номера 1…2"),
         (23, "вопрос 10: числовой ответ: ожидается число, а не «двенадцать»"),
     ]
-    assert {q.key for q in questions} == {"no-article", "no-feedback", "two-right"}
+    assert {q.key for q in questions} == {"short", "no-article", "no-feedback"}
 
 
 @pytest.mark.parametrize("text,message", [

@@ -359,12 +359,31 @@ def test_views_do_not_branch_on_the_question_type():
         assert "numeric" not in source and "match" not in source and '"order"' not in source
 
 
-@pytest.mark.parametrize("kind", sorted(REGISTRY))
-def test_every_type_has_its_partials_and_round_trips_its_fields(kind):
+TYPE_DATA = {
+    "numeric": {"answer": 3.0, "options": []},
+    "truefalse": {"answer": True},
+    "short": {"options": [{"text": "Председатель", "correct": True}, {"text": "аким", "correct": False}]},
+}
+WEIGHTED = [  # the same types with weights, several answers and per-answer feedback
+    ("single", {"options": [{"text": "a", "correct": True}, {"text": "b", "correct": True, "weight": 50.0},
+                            {"text": "c", "correct": False, "weight": -50.0, "feedback": "нет"}]}),
+    ("multiple", {"options": [{"text": "a", "correct": True, "weight": 70.0},
+                              {"text": "b", "correct": True, "weight": 30.0},
+                              {"text": "c", "correct": False, "weight": -100.0}]}),
+    ("numeric", {"options": [{"text": "5", "correct": True}, {"text": "9 ± 1", "correct": True, "weight": 50.0},
+                             {"text": "2..4", "correct": True, "feedback": "да"}]}),
+    ("short", {"options": [{"text": "секретарь", "correct": True}, {"text": "член", "correct": True, "weight": 50.0}]}),
+]
+
+
+@pytest.mark.parametrize("kind,extra", [(kind, TYPE_DATA.get(kind, {})) for kind in sorted(REGISTRY)] + WEIGHTED,
+                         ids=[*sorted(REGISTRY), *(f"{kind}-weighted" for kind, _ in WEIGHTED)])
+def test_every_type_has_its_partials_and_round_trips_its_fields(kind, extra):
     assert (TEMPLATES / "types" / f"{kind}.html").exists() and (TEMPLATES / "types" / f"{kind}_review.html").exists()
-    data = {"text": "?", "explanation": "", "article": "", "answer": 3.0 if kind == "numeric" else True,
+    data = {"text": "?", "explanation": "", "article": "",
             "options": [{"text": "a", "correct": True}, {"text": "b", "correct": False}],
-            "items": ["a", "b", "c"], "pairs": [["a", "1"], ["b", "2"]]}
+            "items": ["a", "b", "c"], "pairs": [["a", "1"], ["b", "2"]], **extra}
+    assert REGISTRY[kind].validate(data) == []
     snap = {**REGISTRY[kind].snapshot(data, random.Random(1)), "type": kind}
     form = MultiDict(fields_for(4, snap, snap["correct"]))
     parsed = REGISTRY[kind].parse(snap, form.getlist("q4"), {k[3:]: form.get(k) for k in form if k.startswith("q4-")})

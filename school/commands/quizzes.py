@@ -9,7 +9,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from ..services.gift import from_gift, to_gift, to_quiz_text
-from ..services.quizfile import parse_quiz
+from ..services.quizfile import TO_FILL, MissingValue, parse_quiz
 
 quizzes = AppGroup("quizzes", help="Import and export question banks in Moodle GIFT format.")
 SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
@@ -35,7 +35,10 @@ def _echo_errors(errors):
               help="File to write (default: quizzes/SLUG.txt).")
 @click.option("--force", is_flag=True, help="Replace the output file if it exists.")
 def import_gift(file, slug, module, title, output, force):
-    """Convert a Moodle GIFT file into a question bank; any error writes nothing. Exit 1 on errors."""
+    """Convert a Moodle GIFT file into a question bank, keeping the settings and topic lines of an
+    existing one. A question whose meaning cannot be kept is refused with FILE:LINE and the reason,
+    and any refusal writes nothing (exit 1). An explanation or article missing from the file is
+    written as НУЖНО УКАЗАТЬ: content check refuses the bank until it is filled in."""
     bank = _bank_path(slug)
     output = output or bank
     if output.exists() and not force:
@@ -45,13 +48,18 @@ def import_gift(file, slug, module, title, output, force):
     if bank.exists():
         settings = parse_quiz(str(bank), slug, bank.read_text(encoding="utf-8"))[0].settings
     text = to_quiz_text(settings, questions)
-    errors = errors or parse_quiz(str(output), slug, text)[1]
+    checked = [] if errors else parse_quiz(str(output), slug, text)[1]
+    errors += [e for e in checked if not isinstance(e, MissingValue)]
     _echo_errors(errors)
     if errors:
         click.echo(f"Ошибок: {len(errors)}; файл не записан.", err=True)
         sys.exit(1)
     output.write_text(text, encoding="utf-8")
     click.echo(f"Записано: {output} (вопросов: {len(questions)}). Проверьте: flask --app school content check")
+    missing = [e for e in checked if isinstance(e, MissingValue)]
+    if missing:
+        _echo_errors(missing)
+        click.echo(f"Заполните поля с «{TO_FILL}» ({len(missing)}): до тех пор content check банк не загрузит.")
 
 
 @quizzes.command("export-gift")

@@ -155,7 +155,8 @@ def finalise(session, attempt: Attempt, now, timed_out: bool = False) -> None:
     for aq in attempt.questions:
         aq.points = REGISTRY[aq.snapshot["type"]].grade(aq.snapshot, aq.answer) if aq.answer is not None else 0.0
         total += aq.points
-    score = round(100 * total / max(1, len(attempt.questions)), 1)
+    # A single-choice penalty (Moodle's ~%-50%) may take points away; the attempt never goes below 0.
+    score = max(0.0, round(100 * total / max(1, len(attempt.questions)), 1))
     attempt.score, attempt.passed = score, score >= attempt.quiz.pass_mark
     qualification.refresh(session, [attempt.user_id])
     session.commit()

@@ -11,12 +11,17 @@ from .review import REVIEW_MODES
 
 HEADER_FIELDS = {"title", "module", "pass_mark", "required", "questions_per_attempt", "questions_per_topic",
                  "time_limit", "max_attempts", "cooldown", "shuffle", "review"}
-QUESTION_FIELDS = {"type", "topic", "text", "explanation", "article", "answer", "tolerance"}
+FEEDBACK_FIELDS = ("feedback_true", "feedback_false")  # truefalse: what each answer is told
+QUESTION_FIELDS = {"type", "topic", "text", "explanation", "article", "answer", "tolerance", *FEEDBACK_FIELDS}
 REQUIRED_FIELDS = ("type", "text", "explanation", "article")
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 ORDER_RE = re.compile(r"^(\d+)\.\s+(.*)$")
 TOPIC_RE = re.compile(r"^topic\s+([A-Za-z0-9][A-Za-z0-9_-]*)\s*:\s*(.+?)\s*(?:->\s*(.*))?$")
 TRUE_WORDS, FALSE_WORDS = {"верно", "true", "да"}, {"неверно", "false", "нет"}
+# An option line: `+ text`, `- text`, or weighted `+50% text`, `-100% text` (each type says what they mean).
+OPTION_RE = re.compile(r"^([+-])(?:(\d+(?:[.,]\d+)?)%)?\s+(\S.*)$")
+# Written by the GIFT import where the file had no value for a required field; never accepted as one.
+TO_FILL = "НУЖНО УКАЗАТЬ"
 
 
 @dataclass
@@ -40,6 +45,9 @@ class QuizSpec:
     settings: dict
     questions: list[QuestionSpec]
     topic_lines: dict[str, int] = field(default_factory=dict)  # topic -> line, for errors found later
+
+class MissingValue(ContentError):
+    """A required field still marked TO_FILL after an import: the bank is refused until someone fills it."""
 
 
 def parse_quiz(path: str, slug: str, text: str) -> tuple[QuizSpec, list[ContentError]]:
@@ -89,9 +97,10 @@ class _QuestionReader:
         stripped = line.strip()
         if not stripped or stripped.startswith("#"):
             return
-        if stripped[:2] in ("+ ", "- "):
-            self.options.append({"text": stripped[2:].strip(), "correct": stripped[0] == "+"})
-            self.last = ("option", len(self.options) - 1)
+        if m := OPTION_RE.match(stripped):
+            self._option(m)
+        elif stripped.startswith("> "):
+            self._feedback(number, stripped[2:].strip())
         elif stripped.startswith("= "):
             self._pair(number, stripped[2:])
         elif m := ORDER_RE.match(stripped):
@@ -111,6 +120,24 @@ class _QuestionReader:
             target[ref]["text"] += " " + text
         elif kind == "item":
             target[ref] += " " + text
+        elif kind == "feedback":
+            self.options[ref]["feedback"] += " " + text
+
+    def _option(self, m):
+        option = {"text": m.group(3).strip(), "correct": m.group(1) == "+"}
+        if m.group(2):
+            option["weight"] = float(m.group(2).replace(",", ".")) * (1 if option["correct"] else -1)
+        self.options.append(option)
+        self.last = ("option", len(self.options) - 1)
+
+    def _feedback(self, number, text):
+        """`> text` under an option: what a consultant who gave that answer is told in the review."""
+        index = self.last[1] if self.last and self.last[0] in ("option", "feedback") else None
+        if index is None or "feedback" in self.options[index]:
+            self.error(number, "отзыв «> …» пишется один раз, сразу под своим вариантом (+ или -)")
+            return
+        self.options[index]["feedback"] = text
+        self.last = ("feedback", index)
 
     def _pair(self, number, text):
         left, sep, right = text.partition("->")
@@ -136,6 +163,9 @@ class _QuestionReader:
         for name in REQUIRED_FIELDS:
             if not f.get(name, ("",))[0]:
                 self.error(spec.line, f"вопрос {spec.key}: нет поля «{name}»")
+            elif f[name][0] == TO_FILL:
+                self.errors.append(MissingValue(self.path, f[name][1], f"вопрос {spec.key}: заполните поле «{name}» "
+                                                f"(в файле GIFT его не было, импорт поставил «{TO_FILL}»)"))
         spec.type = f.get("type", ("",))[0]
         spec.topic = f.get("topic", ("",))[0]
         qtype = REGISTRY.get(spec.type)
@@ -143,6 +173,7 @@ class _QuestionReader:
             self.error(f["type"][1], f"неизвестный тип «{spec.type}»; возможны: {', '.join(REGISTRY)}")
         spec.data = {k: f.get(k, ("",))[0] for k in ("text", "explanation", "article")}
         spec.data.update(options=self.options, items=self.items, pairs=self.pairs)
+        self._answer_feedback(spec)
         self._answer(spec)
         if qtype:
             for message in qtype.validate(spec.data):
@@ -151,6 +182,9 @@ class _QuestionReader:
     def _answer(self, spec):
         raw, line = self.fields.get("answer", (None, spec.line))
         if raw is None:
+            if "tolerance" in self.fields:
+                self.error(self.fields["tolerance"][1], "tolerance пишется вместе с answer: (в строках ответов "
+                                                        "допуск свой: + 9 ± 1)")
             return
         if spec.type == "truefalse":
             word = raw.lower()
@@ -160,6 +194,12 @@ class _QuestionReader:
             spec.data["tolerance"] = _number(self.fields.get("tolerance", ("0",))[0]) or 0.0
             if spec.data["answer"] is None:
                 self.error(line, "answer: ожидается число")
+    def _answer_feedback(self, spec):
+        for name in FEEDBACK_FIELDS:
+            if name in self.fields and spec.type != "truefalse":
+                self.error(self.fields[name][1], f"поле «{name}» бывает только у вопроса truefalse")
+            elif self.fields.get(name, ("",))[0]:
+                spec.data[name] = self.fields[name][0]
 
 
 def _number(raw):

@@ -26,7 +26,7 @@ class TopicScore:
 
     @property
     def percent(self) -> int:
-        return round(100 * self.points / self.count) if self.count else 0
+        return max(0, round(100 * self.points / self.count)) if self.count else 0
 
 
 def shows_key(attempt: Attempt) -> bool:

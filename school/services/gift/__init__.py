@@ -2,29 +2,37 @@
 
 Representation (chosen so that every bank round-trips exactly: bank -> GIFT -> bank):
 
-* the question id is the GIFT title: `::law-001::`; on import a question without a title,
-  or with a title that is not a valid id (latin letters, digits, `-`, `_`), gets `gift-NNN`,
-  NNN being its position in the file;
+* the question id is the GIFT title: `::law-001::`; on import any other title (`::Кто направляет
+  наблюдателя::`), or the text of an untitled question, is transliterated into a stable id
+  (`kto-napravlyaet-nablyudatelya`, see keys.py), never numbered by position;
 * the topic is the last part of the category: `$CATEGORY: <quiz slug>/<topic>` (written when the
   topic changes; `$CATEGORY: <slug>` for questions without a topic). On import the first part is
   the bank and the rest is the topic; Moodle's `$course$/top/` prefix is skipped;
 * explanation and article travel in the general feedback, which Moodle keeps and shows:
-  `####<explanation> [[article: <article>]]`. On import both are required: a question without
-  them is reported as an error, so nothing half-valid gets into a bank;
+  `####<explanation> [[article: <article>]]`. A question without them (a plain Moodle file) is
+  imported with `НУЖНО УКАЗАТЬ` in their place, and `content check` refuses the bank until they
+  are filled in;
 * single -> `{=right ~wrong}`, multiple -> `{~%w%right ~%-w%wrong}` with w = 100/number of right
   options (as in our grading, each wrong pick takes away one right pick), truefalse -> `{TRUE}`,
-  match -> `{=left -> right}`, numeric -> `{#12}` or `{#12:0.5}`;
+  match -> `{=left -> right}`, numeric -> `{#12}` or `{#12:0.5}`, short -> `{=word =%50%other}`;
+  options with weights (`+50% text`) keep them (`~%50%text`), numeric answers as option lines
+  become `{#=5 =%50%9:1}`, per-answer feedback (`> text`) becomes `#text`;
+* texts are escaped for GIFT (`\\~ \\= \\# \\{ \\} \\:`) and for the HTML Moodle shows (`&lt;`,
+  `&amp;`, `&gt;`, so an order step or a pair with `->` stays whole); short answers, which
+  Moodle compares as typed, only for GIFT (`*` as `\\*`, and one with `->` cannot be exported);
 * order has no GIFT type: it is written as a matching question "step -> position" (1, 2, ...)
-  preceded by the comment `// observer-school: order`; Moodle imports it as a matching question,
-  our import turns it back into an order question.
+  preceded by the comment `// observer-school: order`; Moodle imports it as a matching question
+  and scores it per pair (ours: all or nothing); our import turns it back into an order question.
 
-The import also reads plain Moodle GIFT: `//` comments, `[html]`/`[moodle]`/`[plain]`/`[markdown]`
-prefixes (HTML is reduced to plain text), weights `%50%`, per-answer feedback `#...` (dropped),
-`{T}`/`{F}`, `{#min..max}`, numeric answers `{#=12:0 =%50%13:1}` (the 100 % one is kept) and
-missing-word questions (the gap becomes `_____`). Essay, short answer and description
-questions are reported as errors.
+The import also reads plain Moodle GIFT and never changes a question's meaning: it keeps what
+it can (answers.py: weights and penalties, several numeric answers, partial credit, short answers,
+per-answer feedback, `{T}`/`{F}`, `{#min..max}`, missing-word questions with the gap as `_____`;
+text.py: HTML reduced to plain text only where nothing but formatting is lost) and refuses the
+rest with the line of the question and the reason (essays, descriptions, links, images, Moodle's
+short-answer wildcard, several 100 % answers in a single-choice question…).
 """
 
+from .answers import FALSE_WORDS, TRUE_WORDS, WEIGHT_RE
 from .common import (
     ARTICLE_CLOSE,
     ARTICLE_OPEN,
@@ -37,7 +45,7 @@ from .common import (
     GiftError,
 )
 from .quiztext import DEFAULT_SETTINGS, HEADER, to_quiz_text
-from .read import FALSE_WORDS, TRUE_WORDS, WEIGHT_RE, from_gift
+from .read import from_gift
 from .write import to_gift
 
 __all__ = [

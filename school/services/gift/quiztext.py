@@ -1,14 +1,14 @@
 """Our text format: questions read from GIFT written back as a bank file (to_quiz_text)."""
 
-from ..quizfile import QuestionSpec
+from ..quizfile import FEEDBACK_FIELDS, QuestionSpec
 from .common import _num
 
 HEADER = (("title", "title"), ("module", "module"), ("pass_mark", "pass_mark"), ("required", "required"),
-          ("questions_per_attempt", "questions_per_attempt"), ("time_limit", "time_limit_min"),
-          ("max_attempts", "max_attempts"), ("cooldown", "cooldown_min"), ("shuffle", "shuffle"),
-          ("review", "review"))
-DEFAULT_SETTINGS = {"pass_mark": 80, "required": True, "questions_per_attempt": 0, "time_limit_min": 0,
-                    "max_attempts": 0, "cooldown_min": 0, "shuffle": True, "review": "after_pass"}
+          ("questions_per_attempt", "questions_per_attempt"), ("questions_per_topic", "questions_per_topic"),
+          ("time_limit", "time_limit_min"), ("max_attempts", "max_attempts"), ("cooldown", "cooldown_min"),
+          ("shuffle", "shuffle"), ("review", "review"))
+DEFAULT_SETTINGS = {"pass_mark": 80, "required": True, "questions_per_attempt": 0, "questions_per_topic": 0,
+                    "time_limit_min": 0, "max_attempts": 0, "cooldown_min": 0, "shuffle": True, "review": "after_pass"}
 
 
 def to_quiz_text(settings: dict, questions: list[QuestionSpec]) -> str:
@@ -43,16 +43,23 @@ def _topic_lines(topics: dict, questions: list[QuestionSpec]) -> list[str]:
 def _setting(value) -> str:
     return ("yes" if value else "no") if isinstance(value, bool) else str(value)
 
+def _option(o: dict) -> list[str]:
+    """`+ text`, `-50% text`…, then its `> feedback`."""
+    weight = f"{_num(abs(o['weight']))}%" if "weight" in o else ""
+    line = f"{'+' if o['correct'] else '-'}{weight} {o['text']}"
+    return [line, f"> {o['feedback']}"] if o.get("feedback") else [line]
+
 
 def _quiz_question(q: QuestionSpec) -> list[str]:
     d = q.data
     lines = [f"=== {q.key}", f"type: {q.type}", *([f"topic: {q.topic}"] if q.topic else []), f"text: {d['text']}"]
-    lines += [f"{'+' if o['correct'] else '-'} {o['text']}" for o in d.get("options", [])]
+    lines += [line for o in d.get("options", []) for line in _option(o)]
     lines += [f"{i}. {item}" for i, item in enumerate(d.get("items", []), start=1)]
     lines += [f"= {left} -> {right}" for left, right in d.get("pairs", [])]
     if q.type == "truefalse":
         lines.append(f"answer: {'верно' if d['answer'] else 'неверно'}")
-    elif q.type == "numeric":
+        lines += [f"{name}: {d[name]}" for name in FEEDBACK_FIELDS if d.get(name)]
+    elif q.type == "numeric" and not d.get("options"):
         lines.append(f"answer: {_num(d['answer'])}")
         lines += [f"tolerance: {_num(d['tolerance'])}"] if d.get("tolerance") else []
     return lines + [f"explanation: {d['explanation']}", f"article: {d['article']}"]

@@ -1,5 +1,9 @@
 """Export: a parsed bank as GIFT text (to_gift)."""
 
+import html
+
+from ..qtypes.base import FULL, weight, weighted
+from ..qtypes.typed import RANGE_RE, VALUE_RE
 from ..quizfile import QuestionSpec, QuizSpec
 from .common import ARTICLE_CLOSE, ARTICLE_OPEN, FORMAT_RE, ORDER_MARK, GiftError, _escape, _num
 
@@ -23,16 +27,30 @@ def _gift_question(q: QuestionSpec) -> list[str]:
     d = q.data
     feedback = _out(f"{d['explanation']} {ARTICLE_OPEN} {d['article']}{ARTICLE_CLOSE}".strip())
     head = [ORDER_MARK] if q.type == "order" else []
-    return [*head, f"::{q.key}::{_out(d['text'])}{{", *(f"\t{a}" for a in writer(d)), f"\t####{feedback}", "}"]
+    try:
+        answers = writer(d)
+    except GiftError as exc:
+        raise GiftError(f"вопрос {q.key}: {exc}") from None
+    return [*head, f"::{q.key}::{_out(d['text'])}{{", *(f"\t{a}" for a in answers), f"\t####{feedback}", "}"]
+
+
+def _answer(marker: str, weight: float | None, text: str, option: dict) -> str:
+    """`=text` or `~%-50%text` (the weight written when given), then `#feedback` if the option has one."""
+    note = f"#{_out(option['feedback'])}" if option.get("feedback") else ""
+    return f"{marker}{'' if weight is None else f'%{_num(weight)}%'}{text}{note}"
 
 
 def _single(d):
-    return [("=" if o["correct"] else "~") + _out(o["text"]) for o in d["options"]]
+    return [_answer("=", None, _out(o["text"]), o) if weight(o) == FULL else _answer("~", weight(o) or None,
+                                                                                   _out(o["text"]), o)
+            for o in d["options"]]
 
 
 def _multiple(d):
-    weight = _weight(sum(o["correct"] for o in d["options"]))
-    return [f"~%{'' if o['correct'] else '-'}{weight}%{_out(o['text'])}" for o in d["options"]]
+    if weighted(d["options"]):
+        return [_answer("~", weight(o) or None, _out(o["text"]), o) for o in d["options"]]
+    share = _weight(sum(o["correct"] for o in d["options"]))
+    return [_answer("~", None, f"%{'' if o['correct'] else '-'}{share}%{_out(o['text'])}", o) for o in d["options"]]
 
 
 def _weight(right: int) -> str:
@@ -41,7 +59,10 @@ def _weight(right: int) -> str:
 
 
 def _truefalse(d):
-    return ["TRUE" if d["answer"] else "FALSE"]
+    """`TRUE#feedback for a wrong answer#feedback for a right one`, as Moodle reads it."""
+    right, wrong = (d.get("feedback_true"), d.get("feedback_false"))[::1 if d["answer"] else -1]
+    notes = f"#{_out(wrong or '')}" + (f"#{_out(right)}" if right else "") if wrong or right else ""
+    return [("TRUE" if d["answer"] else "FALSE") + notes]
 
 
 def _match(d):
@@ -53,14 +74,38 @@ def _order(d):
 
 
 def _numeric(d):
+    if d.get("options"):  # several answers, partial credit or feedback
+        return ["#", *(_answer("=", None if weight(o) == FULL else weight(o), _number(o["text"]), o)
+                      for o in d["options"])]
     tolerance = d.get("tolerance") or 0.0
     return [f"#{_num(d['answer'])}" + (f":{_num(tolerance)}" if tolerance else "")]
 
 
+def _number(text: str) -> str:
+    """`12`, `9 ± 1` or `2..4` of our answer line as GIFT: `12`, `9:1`, `2..4`."""
+    text = text.strip().replace(",", ".")
+    if m := RANGE_RE.match(text):
+        return f"{m.group(1)}..{m.group(2)}"
+    m = VALUE_RE.match(text)
+    return m.group(1) + (f":{m.group(2)}" if m.group(2) else "")
+
+
+def _short(d):
+    return [_answer("=", None if weight(o) == FULL else weight(o), _literal(o["text"]), o) for o in d["options"]]
+
+
+def _literal(text: str) -> str:
+    """A short answer: Moodle compares it as typed (no HTML), `*` would be its wildcard, `->` a matching pair."""
+    if "->" in text:
+        raise GiftError(f"краткий ответ «{text}»: стрелку -> в GIFT не записать, Moodle прочтёт сопоставление")
+    return _escape(text).replace("*", "\\*")
+
+
 _WRITERS = {"single": _single, "multiple": _multiple, "truefalse": _truefalse, "match": _match,
-            "order": _order, "numeric": _numeric}
+            "order": _order, "numeric": _numeric, "short": _short}
 
 
 def _out(text: str) -> str:
-    """Escaped text; a text that itself starts like a format prefix gets an explicit [moodle] one."""
-    return ("[moodle]" if FORMAT_RE.match(text) else "") + _escape(text)
+    """Escaped for GIFT and for the HTML Moodle shows (so `<`, `&` and a `->` inside a pair survive a
+    re-import); a text that itself starts like a format prefix gets an explicit [moodle] one."""
+    return ("[moodle]" if FORMAT_RE.match(text) else "") + _escape(html.escape(text, quote=False))
