@@ -94,8 +94,9 @@ def test_feedback_and_penalties_show_only_in_the_review_and_the_score_never_drop
                                {"text": "Аким", "correct": False}])
     _set(db, "law-d", options=[{"text": "12", "correct": True, "feedback": "Точно: 12 часов."},
                                {"text": "11 ± 0.5", "correct": True, "weight": 50.0, "feedback": "Почти."}])
-    _set(db, "law-f", "short", options=[{"text": "Председатель", "correct": True},
-                                        {"text": "аким", "correct": False, "feedback": "Аким протокол не подписывает."}])
+    _set(db, "law-f", "short", options=[
+        {"text": "Председатель", "correct": True},
+        {"text": "аким", "correct": False, "feedback": "Аким протокол не подписывает."}])
     _quiz(db).review = "always"
     db.session.commit()
     login_as("consultant")

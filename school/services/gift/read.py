@@ -1,6 +1,5 @@
 """Import: GIFT text into questions of our banks plus every error (from_gift)."""
 
-import html
 import re
 
 from ..frontmatter import ContentError
@@ -10,9 +9,6 @@ from .answers import parse_answers
 from .common import ARTICLE_CLOSE, ARTICLE_OPEN, FORMAT_RE, ORDER_MARK_RE, PLACEHOLDER, GiftError, _restore
 from .keys import question_key
 from .text import _piece, _plain
-
-WEIGHT_RE = re.compile(r"\s*%(-?\d+(?:[.,]\d+)?)%")
-TRUE_WORDS, FALSE_WORDS = {"T", "TRUE"}, {"F", "FALSE"}
 
 
 def from_gift(text: str, path: str = "<gift>") -> tuple[list[QuestionSpec], list[ContentError]]:
