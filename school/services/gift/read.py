@@ -116,7 +116,7 @@ def _braces(body: str) -> tuple[str, str, str]:
         raise GiftError("нет блока ответов { … }; описания без ответов не импортируются")
     end = body.find("}", start)
     if end < 0:
-        raise GiftError("не закрыта фигурная скобка {")
+        raise GiftError("не закрыта фигурная скобка { (или вопрос разорван пустой строкой)")
     if "{" in body[start + 1:end]:
         raise GiftError("внутри ответов ещё одна фигурная скобка {; в тексте пишите \\{")
     tail = body[end + 1:]
