@@ -47,6 +47,8 @@ class Config:
     READINESS_PAGE_SIZE = 200
     # When on, a coordinator grants an extra attempt directly instead of asking the center.
     COORDINATORS_GRANT_ATTEMPTS = os.environ.get("COORDINATORS_GRANT_ATTEMPTS", "0") == "1"
+    # Overrides of the question-bank rules (school/services/bank_rules.py, BankRules): none, the center's rules.
+    CONTENT_RULES: dict = {}
 
 
 class DevelopmentConfig(Config):
@@ -65,6 +67,8 @@ class TestConfig(Config):
     REMEMBER_COOKIE_SECURE = False
     COURSES_DIR = str(BASE_DIR / "tests" / "data" / "courses")
     QUIZZES_DIR = str(BASE_DIR / "tests" / "data" / "quizzes")
+    # The sample banks are a few questions each: bank-wide rules are tested on their own fixtures.
+    CONTENT_RULES = {"min_questions": 1, "min_per_topic": 1, "per_topic_sampling": False, "tells": False}
 
 
 class ProductionConfig(Config):

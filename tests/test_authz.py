@@ -3,7 +3,7 @@
 import pytest
 from sqlalchemy import select
 
-from school.models import AttemptRequest, Quiz
+from school.models import AttemptRequest, Contact, Quiz
 from school.services.attempts import start_attempt
 
 from .conftest import csrf_from
@@ -38,6 +38,12 @@ ROUTES = [
     ("GET", "/admin/import", {"admin"}),
     ("GET", "/admin/content", {"admin"}),
     ("GET", "/admin/content/quizzes/law", {"admin"}),
+    ("GET", "/admin/quizzes/law/stats", {"admin"}),
+    ("GET", "/admin/quizzes/law/stats.csv", {"admin"}),
+    ("GET", "/admin/contacts", {"admin"}),
+    ("GET", "/admin/contacts/new", {"admin"}),
+    ("GET", "/admin/contacts/{contact}", {"admin"}),
+    ("POST", "/admin/contacts/{contact}/delete", {"admin"}),
     ("POST", "/admin/import/confirm", {"admin"}),
     ("GET", "/admin/people-without-password", {"admin"}),
     ("POST", "/admin/people-without-password/links.csv", {"admin"}),
@@ -72,6 +78,14 @@ def attempt_request(db, consultant):
     return req
 
 
+@pytest.fixture
+def contact(db):
+    row = Contact(kind="hotline", name="Горячая линия центра", phone="+7 727 300 00 00")
+    db.session.add(row)
+    db.session.commit()
+    return row
+
+
 def _request(client, method, url):
     if method == "GET":
         return client.get(url)
@@ -81,10 +95,10 @@ def _request(client, method, url):
 
 @pytest.mark.parametrize("role", ["consultant", "coordinator", "admin"])
 @pytest.mark.parametrize("method,url,allowed", ROUTES)
-def test_role_access(client, login_as, team, consultant, attempt_request, role, method, url, allowed):
+def test_role_access(client, login_as, team, consultant, attempt_request, contact, role, method, url, allowed):
     login_as(role, team=team if role != "admin" else None)
     response = _request(client, method, url.format(team=team.id, consultant=consultant.id,
-                                                   attempt_request=attempt_request.id))
+                                                   attempt_request=attempt_request.id, contact=contact.id))
     if role in allowed:
         # 400/409: allowed in, but the empty form or an unqualified consultant is refused with a message
         assert response.status_code in (200, 302, 400, 409), response.status_code
@@ -93,8 +107,8 @@ def test_role_access(client, login_as, team, consultant, attempt_request, role, 
 
 
 @pytest.mark.parametrize("method,url,allowed", ROUTES)
-def test_anonymous_is_sent_to_login(client, team, consultant, attempt_request, method, url, allowed):
-    url = url.format(team=team.id, consultant=consultant.id, attempt_request=attempt_request.id)
+def test_anonymous_is_sent_to_login(client, team, consultant, attempt_request, contact, method, url, allowed):
+    url = url.format(team=team.id, consultant=consultant.id, attempt_request=attempt_request.id, contact=contact.id)
     response = client.get(url) if method == "GET" else client.post(url)
     if method == "GET":
         assert response.status_code == 302 and "/login" in response.headers["Location"]

@@ -73,7 +73,7 @@ def test_every_command_has_help(runner):
     for args in (["init-db"], ["setup"], ["content", "check"], ["content", "load"], ["users", "add"],
                  ["users", "password"], ["readiness", "export"], ["attempts", "close-overdue"],
                  ["quizzes", "import-gift"], ["quizzes", "export-gift"], ["backup"], ["restore"],
-                 ["users", "import"]):
+                 ["users", "import"], ["quizzes", "stats"]):
         result = runner.invoke(args=[*args, "--help"])
         assert result.exit_code == 0 and "Usage:" in result.output, args
 

@@ -2,9 +2,11 @@
 
 from pathlib import Path
 
+import pytest
 from sqlalchemy import func, select
 
 from school.models import Memo, Module, Question, Quiz, Section
+from school.services.bank_rules import BankRules
 from school.services.content import load_content, read_content
 from school.services.markdown import render
 from school.services.quizfile import parse_quiz
@@ -122,6 +124,13 @@ def test_shipped_content_is_valid_and_complete():
             assert q.data["explanation"].strip() and q.data["article"].strip(), q.key
 
 
+def test_shipped_banks_meet_the_bank_rules_and_study_time():
+    """The center's rules (issue 13) on the real content: the same check as `content check` in `make test`."""
+    bundle = read_content(str(ROOT / "courses"), str(ROOT / "quizzes"), BankRules())
+    assert [str(e) for e in bundle.errors] == []
+    assert [str(w) for w in bundle.warnings] == []
+
+
 def test_topic_lines_are_checked_against_questions_and_sections(tmp_path):
     courses, quizzes = _copy_content(tmp_path)
     text = (quizzes / "law.txt").read_text()
@@ -146,3 +155,51 @@ def test_old_review_modes_are_refused_with_the_new_ones_named(tmp_path):
     _, errors = parse_quiz("q.txt", "q", "---\ntitle: T\nmodule: law\nreview: full\n---\n=== a\ntype: truefalse\n"
                                           "text: t\nanswer: верно\nexplanation: e\narticle: a\n")
     assert [str(e) for e in errors] == ["q.txt:4: поле «review»: after_pass, never, always"]
+
+
+def test_study_time_is_words_per_150_plus_one_and_a_half_minutes_per_self_check():
+    from school.services.study_time import estimate
+    body = ["## Текст", "", "слово " * 295, "", "## Самопроверка", "", "1. Первый вопрос?", "",
+            '<details markdown="1"><summary>Ответ</summary>', "", "Ответ.", "", "</details>", "",
+            "### Подсказка", "", "2. Второй?", "  3. вложенный пункт не считается", "", "## Дальше", "",
+            "4. Не самопроверка"]
+    minutes, words, checks = estimate(body)
+    # 295 + «Текст» «Самопроверка» «Первый вопрос» «Ответ» «Ответ» «Подсказка» «Второй»
+    # «вложенный пункт не считается» «Дальше» «Не самопроверка»: tags are not words
+    assert (words, checks) == (295 + 15, 2)
+    assert minutes == pytest.approx(310 / 150 + 3)
+
+
+def test_content_check_warns_about_study_time_but_does_not_refuse(app, runner, tmp_path):
+    courses, quizzes = _copy_content(tmp_path)
+    checks = "\n".join(f"{n}. Вопрос {n}?" for n in range(1, 5))
+    (courses / "law" / "04-long.md").write_text(
+        "---\ntitle: Длинный\nminutes: 10\n---\n" + "слово " * 900 + f"\n\n## Самопроверка\n\n{checks}\n")
+    (courses / "law" / "05-reference.md").write_text("---\ntitle: Справка\nminutes: 200\n---\n" + "слово " * 18000)
+    bundle = read_content(str(courses), str(quizzes))
+    assert bundle.errors == []
+    warnings = [str(w) for w in bundle.warnings]
+    assert warnings == [
+        f"{courses}/law/04-long.md:3: minutes: 10, а по оценке нужно не меньше 13 мин (905 слов / 150 + 4 вопросов "
+        "самопроверки × 1.5): увеличьте minutes или сократите раздел",
+        f"{courses}/law/module.md:1: модуль law: по оценке 132 мин, больше 125; перенесите справочный материал "
+        "в памятки"]
+    app.config.update(COURSES_DIR=str(courses), QUIZZES_DIR=str(quizzes))
+    try:
+        result = runner.invoke(args=["content", "check"])
+    finally:
+        app.config.update(COURSES_DIR=str(DATA / "courses"), QUIZZES_DIR=str(DATA / "quizzes"))
+    assert result.exit_code == 0
+    assert "04-long.md:3: предупреждение: minutes: 10" in result.output
+    assert "ошибок: 0; предупреждений: 2" in result.output
+
+
+def test_memo_needs_its_as_of_date(db, tmp_path):
+    courses, quizzes = _copy_content(tmp_path)
+    memo = courses / "memos" / "01-carry.md"
+    assert db.session.scalar(select(Memo).filter_by(slug="01-carry")).as_of.isoformat() == "2026-07-01"
+    memo.write_text(memo.read_text().replace("as_of: 2026-07-01\n", ""))
+    (courses / "memos" / "02-bad.md").write_text("---\ntitle: Плохая\norder: 2\nas_of: 1 июля\n---\nТекст\n")
+    errors = [str(e) for e in read_content(str(courses), str(quizzes)).errors]
+    assert f"{memo}:1: нет обязательного поля «as_of»" in errors
+    assert f"{courses}/memos/02-bad.md:4: as_of: дата ГГГГ-ММ-ДД" in errors

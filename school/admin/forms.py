@@ -3,6 +3,8 @@ from flask_wtf.file import FileAllowed, FileField, FileRequired
 from wtforms import BooleanField, IntegerField, PasswordField, SelectField, StringField
 from wtforms.validators import DataRequired, Length, NumberRange, Optional, Regexp
 
+from ..models import CONTACT_KINDS
+
 ROLE_CHOICES = [("consultant", "Консультант"), ("coordinator", "Координатор"), ("admin", "Администратор")]
 
 
@@ -44,3 +46,13 @@ class DecisionForm(FlaskForm):
     """Grant or refuse a request for an extra attempt; refusing needs the note (checked by the service)."""
 
     note = StringField("Пояснение", validators=[Optional(), Length(max=500, message="Не длиннее 500 символов.")])
+
+
+class ContactForm(FlaskForm):
+    kind = SelectField("Вид", choices=list(CONTACT_KINDS.items()))
+    district_id = SelectField("Район (только для районной комиссии и, по желанию, других)", coerce=int)
+    name = StringField("Название или имя", validators=[DataRequired("Введите название."), Length(max=200)])
+    phone = StringField("Телефон (пусто — на страницах будет «не указан»)", validators=[
+        Optional(), Length(max=50), Regexp(r"^[0-9+()\- ]+$", message="Цифры, пробелы и + ( ) -")])
+    note = StringField("Примечание (часы работы, адрес)", validators=[Optional(), Length(max=300)])
+    position = IntegerField("Порядок в списке", default=0, validators=[Optional(), NumberRange(0, 999)])

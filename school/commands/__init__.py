@@ -1,6 +1,7 @@
 """The CLI: `flask --app school <command>`. Each command's docstring is its --help."""
 
-from . import core, ops, qualification, quizzes
+# quiz_stats adds `quizzes stats` to the quizzes group as it is imported.
+from . import core, ops, qualification, quiz_stats, quizzes  # noqa: F401
 
 
 def init_app(app):

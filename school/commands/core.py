@@ -14,8 +14,10 @@ from ..models import District, PollingStation, Team, User
 from ..services import attempts as attempt_svc
 from ..services import audit
 from ..services.accounts import AccountError, create_user, set_password
+from ..services.bank_rules import BankRules
 from ..services.content import load_content, read_content
 from ..services.demo import seed_demo
+from ..services.demo_attempts import simulate_attempts
 from ..services.export import readiness_csv
 from ..services.importer import ImportFailed, import_file
 from ..services.readiness import team_readiness
@@ -34,20 +36,28 @@ def init_db():
 
 
 def _read_and_report():
-    bundle = read_content(current_app.config["COURSES_DIR"], current_app.config["QUIZZES_DIR"])
+    config = current_app.config
+    bundle = read_content(config["COURSES_DIR"], config["QUIZZES_DIR"], BankRules.from_config(config))
     for error in bundle.errors:
         click.echo(str(error), err=True)
+    for warning in bundle.warnings:
+        click.echo(f"{warning.path}:{warning.line}: предупреждение: {warning.message}", err=True)
     return bundle
 
 
 @content.command("check")
 def content_check():
-    """Validate every content file without loading; exit 1 on any error."""
+    """Validate every content file without loading; exit 1 on any error.
+
+    Besides the format: each question's kind and section, the bank rules (enough questions to
+    retake, half of them scenarios, no tells; thresholds in CONTENT_RULES) and, as warnings only,
+    study time (a section's minutes below words/150 + 1.5 per self-check item; a module over 125)."""
     bundle = _read_and_report()
     minutes = ", ".join(f"{m['slug']} {sum(s['minutes'] for s in m['sections'])} мин" for m in bundle.modules)
     questions = sum(len(q.questions) for q in bundle.quizzes)
     click.echo(f"Модулей: {len(bundle.modules)} ({minutes}); памяток: {len(bundle.memos)}; "
-               f"тестов: {len(bundle.quizzes)}, вопросов: {questions}; ошибок: {len(bundle.errors)}")
+               f"тестов: {len(bundle.quizzes)}, вопросов: {questions}; ошибок: {len(bundle.errors)}; "
+               f"предупреждений: {len(bundle.warnings)}")
     sys.exit(1 if bundle.errors else 0)
 
 
@@ -165,7 +175,8 @@ def close_overdue():
 
 @click.command("setup")
 def setup():
-    """Prepare a machine for `make run`: schema, content, demo accounts (once). Keeps existing data."""
+    """Prepare a machine for `make run`: schema, content, demo accounts and their simulated quiz attempts
+    (once). Keeps existing data."""
     upgrade()
     bundle = _read_and_report()
     load_content(db.session, bundle)
@@ -178,6 +189,9 @@ def setup():
     else:
         click.echo("Данные уже есть; демо-учётные записи не создавались. "
                    "Сменить пароль: flask --app school users password LOGIN")
+    made = simulate_attempts(db.session)
+    if made:
+        click.echo(f"Демо-попыток тестов: {made} (статистика вопросов: /admin/quizzes/<тест>/stats)")
 
 
 COMMANDS = (init_db, setup, content, users, readiness, attempts)

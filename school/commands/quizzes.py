@@ -11,7 +11,7 @@ from flask.cli import AppGroup
 from ..services.gift import from_gift, to_gift, to_quiz_text
 from ..services.quizfile import TO_FILL, MissingValue, parse_quiz
 
-quizzes = AppGroup("quizzes", help="Import and export question banks in Moodle GIFT format.")
+quizzes = AppGroup("quizzes", help="Question banks: Moodle GIFT import and export, item analysis.")
 SLUG_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]*$")
 
 

@@ -6,7 +6,7 @@ from ..access import role_required
 from ..auth.forms import EmptyForm
 from ..extensions import db
 from ..models import Memo, Module, Section
-from ..services import progress
+from ..services import contacts, progress
 from ..services.dashboard import consultant_dashboard
 from . import bp
 
@@ -85,4 +85,6 @@ def memos():
 @bp.get("/memos/<slug>")
 @login_required
 def memo(slug):
-    return render_template("learn/memo.html", memo=db.first_or_404(select(Memo).filter_by(slug=slug)))
+    memo = db.first_or_404(select(Memo).filter_by(slug=slug))
+    lines = contacts.contacts_for(db.session, contacts.district_of(current_user))
+    return render_template("learn/memo.html", memo=memo, contacts=lines)

@@ -2,6 +2,7 @@
 
 from .attempt import Attempt, AttemptGrant, AttemptQuestion, AttemptRequest
 from .audit import AuditEntry
+from .contact import CONTACT_KINDS, Contact
 from .content import Memo, Module, Question, Quiz, Section
 from .invitation import Invitation
 from .org import District, PollingStation, Team, User
@@ -15,6 +16,8 @@ __all__ = [
     "AttemptQuestion",
     "AttemptRequest",
     "AuditEntry",
+    "CONTACT_KINDS",
+    "Contact",
     "District",
     "Invitation",
     "Memo",

@@ -52,6 +52,8 @@ class Memo(db.Model):
     slug: Mapped[str] = mapped_column(String(100), unique=True)
     title: Mapped[str] = mapped_column(String(300))
     position: Mapped[int] = mapped_column(default=0)
+    # The date the memo's facts were last checked (`as_of` in its file), shown on the page and in print.
+    as_of: Mapped[date | None]
     html: Mapped[str] = mapped_column(Text)
 
     def __repr__(self):

@@ -16,6 +16,9 @@ ACTIONS = {
     "user.role": "Смена роли",
     "invitation.create": "Ссылка для пароля",
     "import.apply": "Импорт",
+    "contact.create": "Новый контакт",
+    "contact.update": "Изменение контакта",
+    "contact.delete": "Удаление контакта",
 }
 
 

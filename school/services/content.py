@@ -11,14 +11,15 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ..models import Memo, Module, Question, Quiz, Section
-from . import qualification
-from .frontmatter import ContentError, as_int, parse
+from . import qualification, study_time
+from .bank_rules import BankRules, bank_errors, question_errors, section_ref
+from .frontmatter import ContentError, Parsed, as_int, parse
 from .markdown import render
 from .quizfile import QuizSpec, parse_quiz
 
 MODULE_FIELDS = {"title", "order", "quiz", "law_as_of", "summary"}
 SECTION_FIELDS = {"title", "minutes"}
-MEMO_FIELDS = {"title", "order"}
+MEMO_FIELDS = {"title", "order", "as_of"}
 SKIP = {"module.md", "README.md"}
 
 
@@ -28,48 +29,63 @@ class Bundle:
     memos: list[dict] = field(default_factory=list)
     quizzes: list[QuizSpec] = field(default_factory=list)
     errors: list[ContentError] = field(default_factory=list)
+    warnings: list[ContentError] = field(default_factory=list)  # reported, but nothing is refused
+
+
+def _date(h: Parsed, path: str, key: str) -> date | None:
+    raw = h.fields.get(key)
+    try:
+        return date.fromisoformat(raw) if raw else None
+    except ValueError:
+        h.errors.append(ContentError(path, h.field_lines[key], f"{key}: дата ГГГГ-ММ-ДД"))
+        return None
 
 
 def _module(folder: Path, bundle: Bundle):
     path = folder / "module.md"
     h = parse(str(path), path.read_text(encoding="utf-8"), MODULE_FIELDS, MODULE_FIELDS - {"summary"})
-    law = h.fields.get("law_as_of")
-    try:
-        law_date = date.fromisoformat(law) if law else None
-    except ValueError:
-        h.errors.append(ContentError(str(path), h.field_lines["law_as_of"], "law_as_of: дата ГГГГ-ММ-ДД"))
-        law_date = None
     module = {"slug": folder.name, "title": h.fields.get("title", ""), "quiz_slug": h.fields.get("quiz", ""),
-              "position": as_int(h, str(path), "order", 0), "law_as_of": law_date,
+              "position": as_int(h, str(path), "order", 0), "law_as_of": _date(h, str(path), "law_as_of"),
               "summary": h.fields.get("summary", ""), "intro_html": render("\n".join(h.body_lines)),
               "sections": []}
     if h.errors:
         bundle.errors += h.errors
         return
+    estimates = []
     for position, spath in enumerate(sorted(p for p in folder.glob("*.md") if p.name not in SKIP)):
         s = parse(str(spath), spath.read_text(encoding="utf-8"), SECTION_FIELDS, SECTION_FIELDS)
         minutes = as_int(s, str(spath), "minutes", 0, 1, 600)
         if not "".join(s.body_lines).strip():
             s.errors.append(ContentError(str(spath), s.body_start, "раздел пуст"))
         bundle.errors += s.errors
+        estimates.append(study_time.estimate(s.body_lines)[0])
+        if not s.errors and (warning := study_time.section_warning(minutes, s.body_lines)):
+            bundle.warnings.append(ContentError(str(spath), s.field_lines["minutes"], warning))
         module["sections"].append({
             "slug": spath.stem, "position": position, "title": s.fields.get("title", ""), "minutes": minutes,
             "html": render("\n".join(s.body_lines)), "valid": not s.errors})
+    if warning := study_time.module_warning(folder.name, estimates):
+        bundle.warnings.append(ContentError(str(path), 1, warning))
     bundle.modules.append(module)
 
 
 def _memo(path: Path, bundle: Bundle):
     h = parse(str(path), path.read_text(encoding="utf-8"), MEMO_FIELDS, MEMO_FIELDS)
     position = as_int(h, str(path), "order", 0)
+    as_of = _date(h, str(path), "as_of")
     if h.errors:
         bundle.errors += h.errors
         return
-    bundle.memos.append({"slug": path.stem, "title": h.fields["title"], "position": position,
+    bundle.memos.append({"slug": path.stem, "title": h.fields["title"], "position": position, "as_of": as_of,
                          "html": render("\n".join(h.body_lines))})
 
 
-def read_content(courses_dir: str, quizzes_dir: str) -> Bundle:
-    """Parse and validate every content file; nothing touches the database."""
+def read_content(courses_dir: str, quizzes_dir: str, rules: BankRules | None = None) -> Bundle:
+    """Parse and validate every content file; nothing touches the database.
+
+    `rules` are the bank-wide rules (BankRules.from_config(app.config) for `content check` and
+    `content load`); None checks every file and question but not the bank-wide rules.
+    """
     bundle = Bundle()
     courses = Path(courses_dir)
     for folder in sorted(p for p in courses.iterdir() if p.is_dir()):
@@ -79,23 +95,24 @@ def read_content(courses_dir: str, quizzes_dir: str) -> Bundle:
         elif (folder / "module.md").exists():
             _module(folder, bundle)
     module_slugs = {m["slug"] for m in bundle.modules}
+    sections = {f"{m['slug']}/{s['slug']}" for m in bundle.modules for s in m["sections"]}
     for path in sorted(Path(quizzes_dir).glob("*.txt")):
         spec, errors = parse_quiz(str(path), path.stem, path.read_text(encoding="utf-8"))
         if spec.settings["module"] and spec.settings["module"] not in module_slugs:
             errors.append(ContentError(str(path), 1, f"модуль «{spec.settings['module']}» не найден в courses/"))
-        errors += _resolve_topic_sections(spec, bundle.modules)
-        bundle.errors += errors
+        errors += _resolve_topic_sections(spec, sections) + question_errors(spec, sections)
+        errors += bank_errors(spec, rules) if rules else []
+        bundle.errors += sorted(errors, key=lambda e: e.line)
         if not errors:
             bundle.quizzes.append(spec)
     return bundle
 
 
-def _resolve_topic_sections(spec: QuizSpec, modules: list[dict]) -> list[ContentError]:
+def _resolve_topic_sections(spec: QuizSpec, sections: set[str]) -> list[ContentError]:
     """Turn each topic's sections into `module/section` and report those that do not exist."""
-    sections = {f"{m['slug']}/{s['slug']}" for m in modules for s in m["sections"]}
     errors = []
     for slug, topic in spec.settings["topics"].items():
-        refs = [ref if "/" in ref else f"{spec.settings['module']}/{ref}" for ref in topic["sections"]]
+        refs = [section_ref(spec.settings["module"], ref) for ref in topic["sections"]]
         for ref in refs:
             if ref not in sections:
                 errors.append(ContentError(spec.path, spec.topic_lines[slug], f"тема {slug}: раздел «{ref}» не найден"))
@@ -158,7 +175,8 @@ def load_content(session, bundle: Bundle) -> dict:
         for m in bundle.modules:
             _load_module(session, m)
         for memo in bundle.memos:
-            _upsert(session, Memo, {"slug": memo["slug"]}, {k: memo[k] for k in ("title", "position", "html")})
+            values = {k: memo[k] for k in ("title", "position", "as_of", "html")}
+            _upsert(session, Memo, {"slug": memo["slug"]}, values)
         session.flush()
         modules = {m.slug: m for m in session.scalars(select(Module))}
         changed = sum(_load_quiz(session, spec, modules) for spec in bundle.quizzes)

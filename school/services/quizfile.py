@@ -12,8 +12,13 @@ from .review import REVIEW_MODES
 HEADER_FIELDS = {"title", "module", "pass_mark", "required", "questions_per_attempt", "questions_per_topic",
                  "time_limit", "max_attempts", "cooldown", "shuffle", "review"}
 FEEDBACK_FIELDS = ("feedback_true", "feedback_false")  # truefalse: what each answer is told
-QUESTION_FIELDS = {"type", "topic", "text", "explanation", "article", "answer", "tolerance", *FEEDBACK_FIELDS}
+QUESTION_FIELDS = {"type", "topic", "text", "explanation", "article", "answer", "tolerance", *FEEDBACK_FIELDS,
+                   "kind", "section", "variant_of"}
 REQUIRED_FIELDS = ("type", "text", "explanation", "article")
+# Metadata kept in a question's data only when written: what it tests, where it is taught, whose variant it is.
+# `kind` and `section` are required by the loader (content.py), not here, so a fresh GIFT import still parses.
+META_FIELDS = ("kind", "section", "variant_of")
+KINDS = {"scenario": "ситуация", "recall": "знание наизусть"}
 KEY_RE = re.compile(r"^[A-Za-z0-9][A-Za-z0-9_-]{0,99}$")
 ORDER_RE = re.compile(r"^(\d+)\.\s+(.*)$")
 TOPIC_RE = re.compile(r"^topic\s+([A-Za-z0-9][A-Za-z0-9_-]*)\s*:\s*(.+?)\s*(?:->\s*(.*))?$")
@@ -57,6 +62,7 @@ def parse_quiz(path: str, slug: str, text: str) -> tuple[QuizSpec, list[ContentE
     topics, topic_lines = {}, {}
     questions = _questions(path, header, errors, topics, topic_lines)
     _check_topics(path, questions, topic_lines, errors)
+    _check_variants(path, questions, errors)
     settings["topics"] = topics
     return QuizSpec(slug, path, settings, questions, topic_lines), sorted(errors, key=lambda e: e.line)
 
@@ -172,7 +178,11 @@ class _QuestionReader:
         if spec.type and qtype is None:
             self.error(f["type"][1], f"неизвестный тип «{spec.type}»; возможны: {', '.join(REGISTRY)}")
         spec.data = {k: f.get(k, ("",))[0] for k in ("text", "explanation", "article")}
+        spec.data.update({k: f[k][0] for k in META_FIELDS if f.get(k, ("",))[0]})
         spec.data.update(options=self.options, items=self.items, pairs=self.pairs)
+        kind = spec.data.get("kind")
+        if kind and kind not in KINDS:
+            self.error(f["kind"][1], f"вопрос {spec.key}: kind — {' или '.join(KINDS)}, а не «{kind}»")
         self._answer_feedback(spec)
         self._answer(spec)
         if qtype:
@@ -231,6 +241,14 @@ def _check_topics(path, questions, topic_lines, errors):
             errors.append(ContentError(path, q.line, f"вопрос {q.key}: тема «{q.topic}» не описана строкой topic"))
     for slug in sorted(set(topic_lines) - used):
         errors.append(ContentError(path, topic_lines[slug], f"тема {slug} не используется ни в одном вопросе"))
+
+
+def _check_variants(path, questions, errors):
+    keys = {q.key for q in questions}
+    for q in questions:
+        original = q.data.get("variant_of")
+        if original and (original == q.key or original not in keys):
+            errors.append(ContentError(path, q.line, f"вопрос {q.key}: variant_of — ключ другого вопроса этого банка"))
 
 
 def _questions(path: str, header: Parsed, errors: list, topics: dict, topic_lines: dict) -> list[QuestionSpec]:

@@ -12,6 +12,9 @@ Representation (chosen so that every bank round-trips exactly: bank -> GIFT -> b
   `####<explanation> [[article: <article>]]`. A question without them (a plain Moodle file) is
   imported with `НУЖНО УКАЗАТЬ` in their place, and `content check` refuses the bank until they
   are filled in;
+* kind, section and variant_of travel there too, before the article:
+  `####<explanation> [[kind: scenario]] [[section: 02-x]] [[article: <article>]]`; a plain Moodle
+  file has none, and `content check` then asks for them;
 * single -> `{=right ~wrong}`, multiple -> `{~%w%right ~%-w%wrong}` with w = 100/number of right
   options (as in our grading, each wrong pick takes away one right pick), truefalse -> `{TRUE}`,
   match -> `{=left -> right}`, numeric -> `{#12}` or `{#12:0.5}`, short -> `{=word =%50%other}`;

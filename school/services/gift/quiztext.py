@@ -1,6 +1,6 @@
 """Our text format: questions read from GIFT written back as a bank file (to_quiz_text)."""
 
-from ..quizfile import FEEDBACK_FIELDS, QuestionSpec
+from ..quizfile import FEEDBACK_FIELDS, META_FIELDS, QuestionSpec
 from .common import _num
 
 HEADER = (("title", "title"), ("module", "module"), ("pass_mark", "pass_mark"), ("required", "required"),
@@ -62,4 +62,5 @@ def _quiz_question(q: QuestionSpec) -> list[str]:
     elif q.type == "numeric" and not d.get("options"):
         lines.append(f"answer: {_num(d['answer'])}")
         lines += [f"tolerance: {_num(d['tolerance'])}"] if d.get("tolerance") else []
+    lines += [f"{name}: {d[name]}" for name in META_FIELDS if d.get(name)]
     return lines + [f"explanation: {d['explanation']}", f"article: {d['article']}"]

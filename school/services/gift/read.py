@@ -4,11 +4,13 @@ import re
 
 from ..frontmatter import ContentError
 from ..question_types import REGISTRY
-from ..quizfile import TO_FILL, QuestionSpec
+from ..quizfile import META_FIELDS, TO_FILL, QuestionSpec
 from .answers import parse_answers
 from .common import ARTICLE_CLOSE, ARTICLE_OPEN, FORMAT_RE, ORDER_MARK_RE, PLACEHOLDER, GiftError, _restore
 from .keys import question_key
 from .text import _piece, _plain
+
+META_RE = re.compile(r"\s*\[\[(" + "|".join(META_FIELDS) + r"):([^\]]*)\]\]\s*$")
 
 
 def from_gift(text: str, path: str = "<gift>") -> tuple[list[QuestionSpec], list[ContentError]]:
@@ -129,9 +131,14 @@ def _braces(body: str) -> tuple[str, str, str]:
 
 
 def _feedback(raw: str, fmt: str) -> dict:
-    """Split the general feedback into explanation and article (`... [[article: ст. 5]]`)."""
+    """Split the general feedback into explanation, metadata and article
+    (`... [[kind: scenario]] [[section: 02-x]] [[article: ст. 5]]`)."""
     text = _piece(raw, fmt)
     head, sep, tail = text.rpartition(ARTICLE_OPEN)
-    if sep and tail.endswith(ARTICLE_CLOSE):
-        return {"explanation": head.strip(), "article": tail[:-len(ARTICLE_CLOSE)].strip()}
-    return {"explanation": text, "article": ""}
+    if not (sep and tail.endswith(ARTICLE_CLOSE)):
+        return {"explanation": text, "article": ""}
+    meta = {}
+    while m := META_RE.search(head):
+        meta[m.group(1)] = m.group(2).strip()
+        head = head[:m.start()]
+    return {"explanation": head.strip(), **meta, "article": tail[:-len(ARTICLE_CLOSE)].strip()}

@@ -4,7 +4,7 @@ import html
 
 from ..qtypes.base import FULL, weight, weighted
 from ..qtypes.typed import RANGE_RE, VALUE_RE
-from ..quizfile import QuestionSpec, QuizSpec
+from ..quizfile import META_FIELDS, QuestionSpec, QuizSpec
 from .common import ARTICLE_CLOSE, ARTICLE_OPEN, FORMAT_RE, ORDER_MARK, GiftError, _escape, _num
 
 
@@ -25,7 +25,8 @@ def _gift_question(q: QuestionSpec) -> list[str]:
     if writer is None:
         raise GiftError(f"вопрос {q.key}: тип «{q.type}» нельзя выгрузить в GIFT")
     d = q.data
-    feedback = _out(f"{d['explanation']} {ARTICLE_OPEN} {d['article']}{ARTICLE_CLOSE}".strip())
+    meta = "".join(f" [[{name}: {d[name]}]]" for name in META_FIELDS if d.get(name))
+    feedback = _out(f"{d['explanation']}{meta} {ARTICLE_OPEN} {d['article']}{ARTICLE_CLOSE}".strip())
     head = [ORDER_MARK] if q.type == "order" else []
     try:
         answers = writer(d)
