@@ -83,7 +83,8 @@ def test_main_pages_have_no_serious_axe_violations(device, open_page, live_serve
     for name, url in (("admin-users", "/admin/users"), ("admin-user-new", "/admin/users/new"),
                       ("admin-import", "/admin/import"), ("admin-content", "/admin/content"),
                       ("admin-no-password", "/admin/people-without-password"), ("admin-audit", "/admin/audit"),
-                      ("admin-attempt-requests", "/admin/attempt-requests")):
+                      ("admin-attempt-requests", "/admin/attempt-requests"), ("admin-contacts", "/admin/contacts"),
+                      ("admin-contact-new", "/admin/contacts/new"), ("admin-quiz-stats", "/admin/quizzes/law/stats")):
         page.goto(url)
         check(name)
 
