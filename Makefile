@@ -3,6 +3,8 @@ VENV   := .venv
 PY     := $(VENV)/bin/python
 FLASK  := $(VENV)/bin/flask --app school
 PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
+# Cyrillic fonts for the certificate PDF (CERTIFICATE_FONT_DIR); Debian's package, installed when missing.
+FONT   := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 export SCHOOL_ENV ?= development
 
 .PHONY: run setup test test-pg test-browser lint check serve bench clean
@@ -20,10 +22,13 @@ $(VENV)/.dev-installed: $(VENV)/.installed requirements-dev.txt
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	npm ci --no-audit --no-fund --silent
 
+$(FONT):
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq fonts-dejavu-core >/dev/null
+
 /usr/bin/chromium:
 	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null
 
-setup: $(VENV)/.installed
+setup: $(VENV)/.installed $(FONT)
 	$(FLASK) setup
 
 run: setup
@@ -39,10 +44,10 @@ lint: $(VENV)/.dev-installed
 check: $(VENV)/.installed
 	$(FLASK) content check
 
-test: $(VENV)/.dev-installed node_modules/axe-core/axe.min.js /usr/bin/chromium lint check
+test: $(VENV)/.dev-installed node_modules/axe-core/axe.min.js /usr/bin/chromium $(FONT) lint check
 	$(VENV)/bin/pytest -q
 
-test-pg: $(VENV)/.dev-installed node_modules/axe-core/axe.min.js /usr/bin/chromium
+test-pg: $(VENV)/.dev-installed node_modules/axe-core/axe.min.js /usr/bin/chromium $(FONT)
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q
 
 bench: $(VENV)/.dev-installed

@@ -47,6 +47,11 @@ class Config:
     READINESS_PAGE_SIZE = 200
     # When on, a coordinator grants an extra attempt directly instead of asking the center.
     COORDINATORS_GRANT_ATTEMPTS = os.environ.get("COORDINATORS_GRANT_ATTEMPTS", "0") == "1"
+    # Certificates: the public address their QR code and /verify links use (empty: the address of the
+    # request that downloads it), the fonts (Debian's fonts-dejavu-core) and how often one address may verify.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
+    CERTIFICATE_FONT_DIR = os.environ.get("CERTIFICATE_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
+    VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
     # Overrides of the question-bank rules (school/services/bank_rules.py, BankRules): none, the center's rules.
     CONTENT_RULES: dict = {}
 

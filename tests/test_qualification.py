@@ -7,6 +7,7 @@ import re
 import shutil
 from pathlib import Path
 
+import pytest
 from sqlalchemy import select
 
 from config import BASE_DIR
@@ -36,21 +37,23 @@ def _what_pages_say(app, db, people) -> dict[str, str]:
     consultant, coordinator, admin = people
     said = {}
     dashboard = _client(app, consultant).get("/dashboard").get_data(as_text=True)
-    said["dashboard"] = "qualified" if "Вы квалифицированы с" in dashboard else "not qualified"
+    said["dashboard"] = ("qualified" if "Вы квалифицированы с" in dashboard else
+                         "needs_update" if "Нужно обновить квалификацию" in dashboard else "not qualified")
     as_coordinator = _client(app, coordinator)
     team = as_coordinator.get(f"/teams/{consultant.team_id}").get_data(as_text=True)
     said["team page"] = re.search(r'<tr class="status-(\w+)">', team).group(1)
     page = as_coordinator.get(f"/consultants/{consultant.id}").get_data(as_text=True)
     yes = 'Квалификация: <strong class="ok">да</strong>'
-    said["consultant page"] = "qualified" if yes in page else "not qualified"
+    update = 'Квалификация: <strong class="bad">нужно обновить</strong>'
+    said["consultant page"] = "qualified" if yes in page else "needs_update" if update in page else "not qualified"
     export = as_coordinator.get(f"/teams/{consultant.team_id}/readiness.csv").get_data(as_text=True)
     rows = list(csv.reader(io.StringIO(export.lstrip("\ufeff")), delimiter=";"))
     said["csv"] = rows[1][rows[0].index("Статус")]
     overview = _client(app, admin).get("/admin/").get_data(as_text=True)
-    cells = re.search(r'data-label="Квалифицированы">(\d+) из 1</td>\s*<td data-label="Начали, не закончили">(\d+)',
-                      overview)
-    said["admin overview"] = {("1", "0"): "qualified", ("0", "1"): "in_progress", ("0", "0"): "not_started"}[
-        cells.groups()]
+    cells = re.search(r'data-label="Квалифицированы">(\d+) из 1</td>\s*<td data-label="Начали, не закончили">(\d+)'
+                      r'</td>\s*<td data-label="Нужно обновить">(\d+)', overview)
+    said["admin overview"] = {("1", "0", "0"): "qualified", ("0", "1", "0"): "in_progress",
+                              ("0", "0", "0"): "not_started", ("0", "0", "1"): "needs_update"}[cells.groups()]
     db.session.expire_all()
     said["stored"] = db.session.get(Qualification, consultant.id).status
     return said
@@ -63,6 +66,8 @@ EXPECTED = {
                     "csv": "Ещё нет", "admin overview": "in_progress", "stored": "in_progress"},
     "qualified": {"dashboard": "qualified", "team page": "qualified", "consultant page": "qualified",
                   "csv": "Квалифицирован", "admin overview": "qualified", "stored": "qualified"},
+    "needs_update": {"dashboard": "needs_update", "team page": "needs_update", "consultant page": "needs_update",
+                     "csv": "Нужно обновить", "admin overview": "needs_update", "stored": "needs_update"},
 }
 
 
@@ -161,3 +166,24 @@ def test_only_the_qualification_service_decides_what_is_required():
             continue
         source = path.read_text()
         assert "Quiz.required" not in source and ".required]" not in source, path
+
+
+def test_needs_update_after_a_change_of_the_law_every_page_agrees(app, db, make, tmp_path):
+    """Qualified → «нужно обновить» (a re-check is required after a change of the law) → qualified again;
+    sign-off waits for the re-check, and the export keeps what is left to do."""
+    from .test_law_changes import BEFORE, qualify, require, take
+
+    team = make.team()
+    consultant = make.user(team=team, station=make.station(team))
+    people = (consultant, make.user("coordinator", team=team), make.user("admin"))
+    qualify(db, consultant, BEFORE)
+    assert _what_pages_say(app, db, people) == EXPECTED["qualified"]
+    _, quiz = require(db, tmp_path, people[2])
+    assert _what_pages_say(app, db, people) == EXPECTED["needs_update"]
+    with pytest.raises(signoff.SignoffError):
+        signoff.confirm(db.session, consultant, people[1])
+    db.session.rollback()
+    export = _client(app, people[1]).get(f"/teams/{team.id}/readiness.csv").get_data(as_text=True)
+    assert f"«{quiz.title}»: не сдана" in export
+    take(db, consultant, quiz.slug)
+    assert _what_pages_say(app, db, people) == EXPECTED["qualified"]

@@ -6,7 +6,7 @@ from sqlalchemy.orm import selectinload
 from ..access import role_required
 from ..auth.forms import EmptyForm
 from ..extensions import db
-from ..models import District, Memo, Module, PollingStation, Question, Quiz, Team, User
+from ..models import District, Memo, Module, PollingStation, Question, Quiz, Recheck, Team, User
 from ..models._types import utcnow
 from ..services import attempt_requests, audit, invitations
 from ..services import organisation as org
@@ -192,7 +192,8 @@ def content():
     """Modules, sections, memos and quiz banks as loaded, for the center's staff to preview."""
     modules = db.session.scalars(select(Module).options(selectinload(Module.sections)).order_by(Module.position))
     quizzes = db.session.execute(select(Quiz, func.count(Question.id)).outerjoin(
-        Question, (Question.quiz_id == Quiz.id) & Question.active).group_by(Quiz.id).order_by(Quiz.slug)).all()
+        Question, (Question.quiz_id == Quiz.id) & Question.active).where(Quiz.id.not_in(select(Recheck.quiz_id)))
+        .group_by(Quiz.id).order_by(Quiz.slug)).all()
     memos = db.session.scalars(select(Memo).order_by(Memo.position))
     return render_template("admin/content.html", modules=list(modules), quizzes=quizzes, memos=list(memos))
 

@@ -7,7 +7,7 @@ from ..auth.forms import EmptyForm
 from ..extensions import db
 from ..models import Memo, Module, Section
 from ..services import contacts, progress
-from ..services.dashboard import consultant_dashboard
+from ..services.dashboard import consultant_dashboard, standing
 from . import bp
 
 HOME = {"consultant": "learn.dashboard", "coordinator": "readiness.my_team", "admin": "admin.index"}
@@ -23,7 +23,8 @@ def home():
 @role_required("consultant")
 def dashboard():
     cards, qualified_at = consultant_dashboard(db.session, current_user.id)
-    return render_template("learn/dashboard.html", cards=cards, qualified_at=qualified_at)
+    return render_template("learn/dashboard.html", cards=cards, qualified_at=qualified_at,
+                           standing=standing(db.session, current_user.id))
 
 
 def _module_or_404(slug: str) -> Module:

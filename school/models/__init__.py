@@ -2,9 +2,12 @@
 
 from .attempt import Attempt, AttemptGrant, AttemptQuestion, AttemptRequest
 from .audit import AuditEntry
+from .certificate import Certificate
 from .contact import CONTACT_KINDS, Contact
 from .content import Memo, Module, Question, Quiz, Section
+from .history import QuestionVersion, SectionVersion
 from .invitation import Invitation
+from .lawchange import LawChange, Recheck
 from .org import District, PollingStation, Team, User
 from .progress import SectionProgress
 from .qualification import Qualification
@@ -16,17 +19,22 @@ __all__ = [
     "AttemptQuestion",
     "AttemptRequest",
     "AuditEntry",
+    "Certificate",
     "CONTACT_KINDS",
     "Contact",
     "District",
     "Invitation",
+    "LawChange",
     "Memo",
     "Module",
     "PollingStation",
     "Qualification",
     "Question",
+    "QuestionVersion",
     "Quiz",
+    "Recheck",
     "Section",
+    "SectionVersion",
     "SectionProgress",
     "Signoff",
     "Team",

@@ -1,4 +1,4 @@
-from flask import flash, redirect, render_template, url_for
+from flask import abort, flash, redirect, render_template, url_for
 from flask_login import current_user
 from sqlalchemy import select
 
@@ -7,13 +7,17 @@ from ..auth.forms import EmptyForm
 from ..extensions import db
 from ..models import Quiz
 from ..models._types import utcnow
-from ..services import attempt_requests, review
+from ..services import attempt_requests, lawchanges, review
 from ..services import attempts as svc
 from . import bp
 
 
 def _quiz_or_404(slug) -> Quiz:
-    return db.first_or_404(select(Quiz).filter_by(slug=slug))
+    """A quiz by slug; a re-check after a change of the law only for the consultants it concerns."""
+    quiz = db.first_or_404(select(Quiz).filter_by(slug=slug))
+    if not lawchanges.may_take(db.session, current_user.id, quiz):
+        abort(404)
+    return quiz
 
 
 @bp.get("/quizzes/<slug>")
@@ -29,7 +33,8 @@ def overview(slug):
         blocked = str(exc)
     standing = attempt_requests.standing(db.session, current_user.id, quiz)
     return render_template("quiz/overview.html", quiz=quiz, attempts=attempts, blocked=blocked, form=EmptyForm(),
-                           standing=standing, key_shown=review.when_key_shown(quiz))
+                           standing=standing, key_shown=review.when_key_shown(quiz),
+                           recheck=lawchanges.recheck_of(db.session, quiz))
 
 
 @bp.post("/quizzes/<slug>/start")

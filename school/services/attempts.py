@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 
 from ..models import Attempt, AttemptGrant, AttemptQuestion, Question, Quiz
 from ..models._types import utcnow
-from . import audit, qualification
+from . import audit, lawchanges, qualification
 from .question_types import REGISTRY
 
 CLOSED = "Эта попытка уже завершена."
@@ -84,8 +84,12 @@ def _seen_question_ids(session, user_id: int, quiz_id: int) -> set[int]:
 
 def _draw(session, quiz: Quiz, rng: random.Random, seen: set[int]) -> list[Question]:
     """Questions for a new attempt: N per topic if set, then at most questions_per_attempt,
-    preferring questions this consultant has not seen; then shuffled if the quiz says so."""
-    bank = list(session.scalars(select(Question).filter_by(quiz_id=quiz.id, active=True).order_by(Question.position)))
+    preferring questions this consultant has not seen; then shuffled if the quiz says so.
+    A re-check draws from its module's questions updated for the change of the law instead."""
+    bank = lawchanges.recheck_bank(session, quiz)
+    if bank is None:
+        own = select(Question).filter_by(quiz_id=quiz.id, active=True).order_by(Question.position)
+        bank = list(session.scalars(own))
 
     def pick(group, n):
         group = list(group)
@@ -118,6 +122,8 @@ def start_attempt(session, user_id: int, quiz: Quiz, now=None, rng=None) -> Atte
     open_ = next((a for a in attempts if a.is_open), None)
     if open_:
         return open_
+    if not lawchanges.may_take(session, user_id, quiz):
+        raise QuizRuleError("Эта проверка вам не назначена.")
     check_may_start(quiz, attempts, now, extra_attempts(session, user_id, quiz.id))
     deadline = now + timedelta(minutes=quiz.time_limit_min) if quiz.time_limit_min else None
     attempt = Attempt(user_id=user_id, quiz_id=quiz.id, number=len(attempts) + 1, started_at=now, deadline=deadline)

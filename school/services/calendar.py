@@ -19,3 +19,8 @@ def countdown(election: str, deadline: str, today: date | None = None) -> Countd
     today = today or datetime.now(ALMATY).date()
     e, d = date.fromisoformat(election), date.fromisoformat(deadline)
     return Countdown(e, d, (e - today).days, (d - today).days)
+
+
+def start_of_day(day: date) -> datetime:
+    """Midnight in Almaty at the start of `day`, as an aware datetime (a law takes effect on a local date)."""
+    return datetime.combine(day, datetime.min.time(), ALMATY)

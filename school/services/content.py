@@ -11,14 +11,14 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ..models import Memo, Module, Question, Quiz, Section
-from . import qualification, study_time
+from . import articles, history, qualification, study_time
 from .bank_rules import BankRules, bank_errors, question_errors, section_ref
 from .frontmatter import ContentError, Parsed, as_int, parse
 from .markdown import render
 from .quizfile import QuizSpec, parse_quiz
 
 MODULE_FIELDS = {"title", "order", "quiz", "law_as_of", "summary"}
-SECTION_FIELDS = {"title", "minutes"}
+SECTION_FIELDS = {"title", "minutes", "articles"}
 MEMO_FIELDS = {"title", "order", "as_of"}
 SKIP = {"module.md", "README.md"}
 
@@ -53,17 +53,19 @@ def _module(folder: Path, bundle: Bundle):
         return
     estimates = []
     for position, spath in enumerate(sorted(p for p in folder.glob("*.md") if p.name not in SKIP)):
-        s = parse(str(spath), spath.read_text(encoding="utf-8"), SECTION_FIELDS, SECTION_FIELDS)
+        text = spath.read_text(encoding="utf-8")
+        s = parse(str(spath), text, SECTION_FIELDS, SECTION_FIELDS - {"articles"})
         minutes = as_int(s, str(spath), "minutes", 0, 1, 600)
         if not "".join(s.body_lines).strip():
             s.errors.append(ContentError(str(spath), s.body_start, "раздел пуст"))
+        cites = articles.section_articles(s, str(spath))
         bundle.errors += s.errors
         estimates.append(study_time.estimate(s.body_lines)[0])
         if not s.errors and (warning := study_time.section_warning(minutes, s.body_lines)):
             bundle.warnings.append(ContentError(str(spath), s.field_lines["minutes"], warning))
         module["sections"].append({
             "slug": spath.stem, "position": position, "title": s.fields.get("title", ""), "minutes": minutes,
-            "html": render("\n".join(s.body_lines)), "valid": not s.errors})
+            "html": render("\n".join(s.body_lines)), "valid": not s.errors, "source": text, "articles": cites})
     if warning := study_time.module_warning(folder.name, estimates):
         bundle.warnings.append(ContentError(str(path), 1, warning))
     bundle.modules.append(module)
@@ -102,6 +104,7 @@ def read_content(courses_dir: str, quizzes_dir: str, rules: BankRules | None = N
             errors.append(ContentError(str(path), 1, f"модуль «{spec.settings['module']}» не найден в courses/"))
         errors += _resolve_topic_sections(spec, sections) + question_errors(spec, sections)
         errors += bank_errors(spec, rules) if rules else []
+        errors += articles.question_errors(spec)
         bundle.errors += sorted(errors, key=lambda e: e.line)
         if not errors:
             bundle.quizzes.append(spec)
@@ -138,10 +141,12 @@ def _load_module(session, m: dict):
     for section in list(module.sections):
         if section.slug not in present:
             module.sections.remove(section)
+    rows = {}
     for s in m["sections"]:
         if s["valid"]:
             values = {k: s[k] for k in ("position", "title", "minutes", "html")}
-            _upsert(session, Section, {"module_id": module.id, "slug": s["slug"]}, values)
+            rows[s["slug"]] = _upsert(session, Section, {"module_id": module.id, "slug": s["slug"]}, values)
+    history.record_sections(session, rows, [s for s in m["sections"] if s["valid"]])
 
 
 def _load_quiz(session, spec: QuizSpec, modules: dict) -> int:
@@ -166,6 +171,7 @@ def _load_quiz(session, spec: QuizSpec, modules: dict) -> int:
         row.position = position
     for row in existing.values():
         row.active = False
+    history.record_questions(session, quiz.id)
     return changed
 
 

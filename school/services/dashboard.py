@@ -1,12 +1,13 @@
 """A consultant's own dashboard: modules, reading progress, quiz status, qualification."""
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from ..models import Attempt, Module, Quiz
-from . import progress, qualification
+from . import certificates, lawchanges, progress, qualification
 
 
 @dataclass
@@ -37,3 +38,19 @@ def consultant_dashboard(session, user_id: int):
                                 bool(res and res.passed_at), res.attempts if res else 0,
                                 open_attempts.get(quiz.id) if quiz else None))
     return cards, qualification.qualification_of(session, user_id)
+
+
+@dataclass
+class Standing:
+    """The consultant's qualification as the dashboard states it, with what changed in the law."""
+
+    status: str
+    since: datetime | None
+    certificate: str
+    notices: list[lawchanges.Notice] = field(default_factory=list)
+
+
+def standing(session, user_id: int) -> Standing:
+    fact = qualification.of(session, user_id)
+    certificate = certificates.status_of(certificates.of(session, user_id), fact.status)
+    return Standing(fact.status, fact.qualified_at, certificate, lawchanges.for_consultant(session, user_id))

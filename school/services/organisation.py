@@ -22,10 +22,12 @@ class TeamSummary:
     stations: int
     covered: int
     started: int = 0
+    needs_update: int = 0
 
     @property
     def counts(self):
-        return {"qualified": self.qualified, "in_progress": self.started - self.qualified,
+        return {"qualified": self.qualified, "needs_update": self.needs_update,
+                "in_progress": self.started - self.qualified - self.needs_update,
                 "not_started": self.consultants - self.started}
 
 
@@ -39,7 +41,8 @@ class DistrictSummary:
 
     @property
     def counts(self):
-        return {k: sum(t.counts[k] for t in self.teams) for k in ("qualified", "in_progress", "not_started")}
+        return {k: sum(t.counts[k] for t in self.teams) for k in ("qualified", "needs_update", "in_progress",
+                                                                    "not_started")}
 
 
 def overview(session) -> list[DistrictSummary]:
@@ -66,7 +69,8 @@ def overview(session) -> list[DistrictSummary]:
             team_stations = stations_of[t.id]
             covered = {p.polling_station_id for p in ok} & team_stations
             rows.append(TeamSummary(t, coordinators.get(t.id), len(members), len(ok), len(team_stations), len(covered),
-                                    sum(1 for p in members if p.status in ("qualified", "in_progress"))))
+                                    sum(1 for p in members if p.status not in (None, "not_started")),
+                                    sum(1 for p in members if p.status == "needs_update")))
         out.append(DistrictSummary(d, rows))
     return out
 

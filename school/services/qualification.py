@@ -2,19 +2,24 @@
 
 A consultant is **qualified** when every required quiz has a passed attempt; the date is when the
 last of them was first passed. **Started** means a section was opened or an attempt started.
-Status: qualified, else in_progress if started, else not_started. It is computed by the server
+A consultant is **affected** by a change of the law for a module when they first passed its quiz before
+the change took effect; when the center requires a re-check for that change, an affected consultant
+must pass it too. Status: qualified; needs_update if qualified but a required re-check is not passed
+(«нужно обновить»); else in_progress if started, else not_started. It is computed by the server
 from attempts and reading (never typed in), stored in `qualifications`, and refreshed in the same
 transaction as every event that changes it: grading, starting (a first section or attempt), an
-extra attempt, `content load` changing which quizzes are required. `rebuild` recomputes it all.
+extra attempt, `content load` changing which quizzes are required, a re-check required.
+`rebuild` recomputes it all.
 """
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import date, datetime
 
 from sqlalchemy import case, delete, func, select
 
-from ..models import Attempt, Qualification, Quiz, SectionProgress, User
+from ..models import Attempt, LawChange, Qualification, Quiz, Recheck, SectionProgress, User
 from ..models._types import utcnow
+from .calendar import start_of_day
 
 
 @dataclass
@@ -48,6 +53,44 @@ def qualified_at(results: dict, user_id: int, required: list[int]) -> datetime |
     return max(r.passed_at for r in dates)
 
 
+@dataclass
+class RecheckRule:
+    quiz_id: int  # the re-check's own quiz
+    source_quiz_id: int  # the module's quiz: passed before `effective`, the consultant is affected
+    effective: date
+    title: str
+
+
+def affected_by(result: QuizResult | None, effective: date) -> bool:
+    """The one definition of «affected by a change of the law» for a module: its quiz was first passed
+    before the day the change took effect."""
+    return bool(result and result.passed_at and result.passed_at < start_of_day(effective))
+
+
+def recheck_rules(session) -> list[RecheckRule]:
+    """Every re-check the center has required, in one query."""
+    stmt = (select(Recheck.quiz_id, Recheck.source_quiz_id, LawChange.effective_date, Quiz.title)
+            .join(LawChange, LawChange.id == Recheck.law_change_id).join(Quiz, Quiz.id == Recheck.quiz_id)
+            .where(LawChange.recheck_required_at.is_not(None)).order_by(Recheck.id))
+    return [RecheckRule(q, src, effective, title) for q, src, effective, title in session.execute(stmt)]
+
+
+def pending(results: dict, rules: list[RecheckRule], user_id: int) -> list[RecheckRule]:
+    """The required re-checks this consultant is affected by and has not passed."""
+    return [r for r in rules if affected_by(results.get((user_id, r.source_quiz_id)), r.effective)
+            and not getattr(results.get((user_id, r.quiz_id)), "passed_at", None)]
+
+
+def pending_rechecks(session, user_ids) -> dict[int, list[RecheckRule]]:
+    """{user_id: re-checks still to pass} for a select (or list) of user ids, in two queries."""
+    rules = recheck_rules(session)
+    if not rules:
+        return {}
+    results = quiz_results(session, user_ids)
+    users = {u for u, _ in results}
+    return {u: left for u in users if (left := pending(results, rules, u))}
+
+
 def _started(session, user_ids) -> dict[int, datetime]:
     """{user_id: first section opened or attempt started}."""
     reads = select(SectionProgress.user_id, func.min(SectionProgress.first_opened_at)).where(
@@ -60,18 +103,22 @@ def _started(session, user_ids) -> dict[int, datetime]:
     return first
 
 
-def status_of(qualified: datetime | None, started: datetime | None) -> str:
-    return "qualified" if qualified else "in_progress" if started else "not_started"
+def status_of(qualified: datetime | None, started: datetime | None, rechecks_left: bool = False) -> str:
+    if qualified:
+        return "needs_update" if rechecks_left else "qualified"
+    return "in_progress" if started else "not_started"
 
 
 def compute(session, user_ids: list[int]) -> dict[int, tuple[str, datetime | None, datetime | None]]:
-    """{user_id: (status, qualified_at, started_at)} from attempts and reading, in three queries."""
+    """{user_id: (status, qualified_at, started_at)} from attempts, reading and required re-checks,
+    in five queries. A consultant who needs an update keeps the date they first qualified."""
     results, required = quiz_results(session, user_ids), required_quiz_ids(session)
-    started = _started(session, user_ids)
+    started, rules = _started(session, user_ids), recheck_rules(session)
     out = {}
     for user_id in user_ids:
         at = qualified_at(results, user_id, required)
-        out[user_id] = (status_of(at, started.get(user_id)), at, started.get(user_id))
+        status = status_of(at, started.get(user_id), bool(pending(results, rules, user_id)))
+        out[user_id] = (status, at, started.get(user_id))
     return out
 
 
@@ -118,5 +165,6 @@ def of(session, user_id: int) -> Qualification:
 
 
 def qualification_of(session, user_id: int) -> datetime | None:
-    """When the consultant became qualified (None if not)."""
-    return of(session, user_id).qualified_at
+    """When the consultant became qualified (None if not, or if a re-check is still to be passed)."""
+    row = of(session, user_id)
+    return row.qualified_at if row.status == "qualified" else None

@@ -10,10 +10,11 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import load_only, selectinload
 
 from ..models import Module, PollingStation, Quiz, Section, Signoff, User
-from . import attempt_requests, progress, qualification
+from . import attempt_requests, certificates, progress, qualification
 from .attempts import attempts_used_up
 
-STATUSES = {"qualified": "Квалифицирован", "in_progress": "Ещё нет", "not_started": "Не начинал"}
+STATUSES = {"qualified": "Квалифицирован", "needs_update": "Нужно обновить", "in_progress": "Ещё нет",
+            "not_started": "Не начинал"}
 SORTS = ("name", "station", "status", "progress", "score")
 
 
@@ -42,6 +43,7 @@ class ConsultantRow:
     status: str = "not_started"  # the stored qualification (services/qualification.py)
     reasons: list[str] = field(default_factory=list)
     signoff: Signoff | None = None
+    certificate: str = "none"  # services/certificates.py STATUSES
 
     @property
     def station_number(self):
@@ -87,8 +89,8 @@ def _modules(session):
     return [(m, counts.get(m.id, 0), quizzes.get(m.quiz_slug)) for m in modules]
 
 
-def _reasons(row: ConsultantRow, quiz_of) -> list[str]:
-    reasons = []
+def _reasons(row: ConsultantRow, quiz_of, rechecks) -> list[str]:
+    reasons = [f"«{r.title}»: не сдана" for r in rechecks]
     for m in row.modules:
         quiz = quiz_of[m.module.id]
         if m.read < m.total:
@@ -120,6 +122,8 @@ def team_readiness(session, team_id: int, status: str | None = None, sort: str =
     results = qualification.quiz_results(session, ids)
     extras = attempt_requests.team_extras(session, ids)
     facts = qualification.stored(session, ids)
+    rechecks = qualification.pending_rechecks(session, ids)
+    certs = certificates.statuses(session, ids)
     signoffs = {s.consultant_id: s for s in session.scalars(
         select(Signoff).where(Signoff.consultant_id.in_(ids)).options(selectinload(Signoff.confirmed_by)))}
     quiz_of = {m.id: q for m, _, q in modules}
@@ -132,9 +136,11 @@ def team_readiness(session, team_id: int, status: str | None = None, sort: str =
             res = results.get((c.id, quiz.id)) if quiz else None
             mrows.append(_module_row(m, read, total, seconds, quiz, res, extras, c.id))
         fact = facts.get(c.id)
-        row = ConsultantRow(c, mrows, fact.qualified_at if fact else None, last,
-                            status=fact.status if fact else "not_started", signoff=signoffs.get(c.id))
-        row.reasons = [] if row.qualified_at else _reasons(row, quiz_of)
+        state = fact.status if fact else "not_started"
+        # Only the qualified count as qualified: one who needs an update is listed with what is left.
+        row = ConsultantRow(c, mrows, fact.qualified_at if state == "qualified" else None, last,
+                            status=state, signoff=signoffs.get(c.id), certificate=certs.get(c.id, "none"))
+        row.reasons = [] if row.qualified_at else _reasons(row, quiz_of, rechecks.get(c.id, []))
         rows.append(row)
     stations = list(session.scalars(select(PollingStation).where(PollingStation.team_id == team_id)
                                     .order_by(PollingStation.number)))
@@ -160,7 +166,7 @@ def _sorted(rows, sort):
     keys = {
         "name": lambda r: r.consultant.full_name,
         "station": lambda r: (r.station_number is None, r.station_number or 0),
-        "status": lambda r: ("qualified", "in_progress", "not_started").index(r.status),
+        "status": lambda r: list(STATUSES).index(r.status),
         "progress": lambda r: -sum(m.percent for m in r.modules),
         "score": lambda r: -max((m.best_score or 0) for m in r.modules) if r.modules else 0,
     }
