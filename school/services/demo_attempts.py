@@ -45,9 +45,9 @@ class _Model:
         self.rng, self.items, self.appeal = rng, {}, {}
 
     def item(self, key: str) -> tuple[float, float]:
-        if key not in self.items:  # (discrimination, difficulty); about 1 in 12 misleads the strong
-            slope = -0.8 if self.rng.random() < 0.08 else self.rng.uniform(0.6, 2.0)
-            self.items[key] = (slope, self.rng.gauss(-1.0, 1.0))
+        if key not in self.items:  # (discrimination, difficulty); about 1 in 20 misleads the strong
+            slope = -1.5 if self.rng.random() < 0.05 else self.rng.uniform(1.5, 3.0)
+            self.items[key] = (slope, self.rng.gauss(-0.6, 0.9))
         return self.items[key]
 
     def right(self, ability: float, key: str) -> bool:
