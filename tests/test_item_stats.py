@@ -143,6 +143,8 @@ def test_admin_page_and_csv(client, db, login_as, quiz, six_attempts):
     assert "Завершённых попыток: <strong>6</strong>" in html
     assert "-0.66" in html and "0.32" in html and "отрицательная различающая способность" in html
     assert 'href="/admin/quizzes/law/stats"' in client.get("/admin/content").get_data(as_text=True)
+    bank = client.get("/admin/content/quizzes/law").get_data(as_text=True)
+    assert 'href="/admin/quizzes/law/stats"' in bank and "rights · scenario · раздел 01-part · версия 1" in bank
     response = client.get("/admin/quizzes/law/stats.csv")
     assert response.mimetype == "text/csv"
     rows = list(csv.reader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff")), delimiter=";"))
