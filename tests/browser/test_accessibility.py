@@ -84,9 +84,17 @@ def test_main_pages_have_no_serious_axe_violations(device, open_page, live_serve
                       ("admin-import", "/admin/import"), ("admin-content", "/admin/content"),
                       ("admin-no-password", "/admin/people-without-password"), ("admin-audit", "/admin/audit"),
                       ("admin-attempt-requests", "/admin/attempt-requests"), ("admin-contacts", "/admin/contacts"),
-                      ("admin-contact-new", "/admin/contacts/new"), ("admin-quiz-stats", "/admin/quizzes/law/stats")):
+                      ("admin-contact-new", "/admin/contacts/new"), ("admin-quiz-stats", "/admin/quizzes/law/stats"),
+                      ("admin-law", "/admin/law"), ("admin-articles", "/admin/articles")):
         page.goto(url)
         check(name)
+    page.goto("/admin/content")
+    page.get_by_role("link", name="история").first.click()
+    expect(page.get_by_role("heading", level=1)).to_contain_text("История")
+    check("admin-history")
+    logout(page)
+    page.goto("/verify/unknown-code")
+    check("verify")
 
     (ARTIFACTS / "axe").mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "axe" / f"{device}.json").write_text(
