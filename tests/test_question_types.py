@@ -7,6 +7,7 @@ import re
 import pytest
 from sqlalchemy import select
 
+from config import BASE_DIR
 from school.models import Attempt, Question
 from school.services.question_types import REGISTRY, public_view
 from school.services.quizfile import TO_FILL, MissingValue, parse_quiz
@@ -128,3 +129,26 @@ def test_feedback_and_penalties_show_only_in_the_review_and_the_score_never_drop
     assert "Ваш ответ: Аким · верно: Председатель" in html and "Аким протокол не подписывает." in html
     assert re.search(r"<strong>Неверно</strong> \(-100%\)", html)
     assert "Баллы за варианты:" in html and "Частично засчитывается: 11 ± 0.5 — 50%" in html
+
+
+@pytest.mark.parametrize("kind,data,expected", [
+    ("single", {"options": [{"text": "да", "correct": True}, {"text": "нет", "correct": False, "feedback": "почему"}]},
+     [("да", True), ("нет — почему", False)]),
+    ("multiple", {"options": [{"text": "a", "correct": True, "weight": 70.0}, {"text": "b", "correct": False,
+                                                                             "weight": -100.0}]},
+     [("a (70%)", True), ("b (-100%)", False)]),
+    ("truefalse", {"answer": False}, [("Ответ: неверно", True)]),
+    ("order", {"items": ["первый", "второй"]}, [("1. первый", True), ("2. второй", True)]),
+    ("match", {"pairs": [["12:00", "заявки"]]}, [("12:00 → заявки", True)]),
+    ("numeric", {"answer": 12.0, "tolerance": 0.5}, [("Ответ: 12 ± 0.5", True)]),
+    ("numeric", {"options": [{"text": "5", "correct": True}, {"text": "9 ± 1", "correct": True, "weight": 50.0}]},
+     [("5", True), ("9 ± 1 (50%)", True)]),
+    ("short", {"options": [{"text": "протокол", "correct": True}]}, [("протокол", True)]),
+])
+def test_each_type_shows_its_key_in_the_bank_preview(kind, data, expected):
+    assert REGISTRY[kind].key_lines(data) == expected
+
+
+def test_the_bank_preview_does_not_branch_on_the_type():
+    template = (BASE_DIR / "templates" / "admin" / "quiz_bank.html").read_text()
+    assert "q.type ==" not in template and "q.type in" not in template

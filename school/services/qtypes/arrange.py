@@ -38,6 +38,10 @@ class Order(QuestionType):
         return 1 / math.factorial(len(snapshot["choices"]))
 
 
+    def key_lines(self, data):
+        return [(f"{i}. {item}", True) for i, item in enumerate(data["items"], start=1)]
+
+
 class Match(QuestionType):
     name, label = "match", "Сопоставьте"
 
@@ -77,3 +81,6 @@ class Match(QuestionType):
 
     def chance(self, snapshot):
         return 1 / len(snapshot["prompts"])  # a random pairing gets one pair right on average
+
+    def key_lines(self, data):
+        return [(f"{left} → {right}", True) for left, right in data["pairs"]]

@@ -87,6 +87,16 @@ class QuestionType:
         """Expected points of a blind guess (what statistics compare against)."""
         raise NotImplementedError
 
+    def key_lines(self, data: dict) -> list[tuple[str, bool]]:
+        """The bank's key as (line, is it a right answer) pairs, for the center's preview of a bank:
+        by default each option line with its weight and its `> feedback`."""
+        lines = []
+        for o in data.get("options", []):
+            w = weight(o)
+            shown = f"{o['text']} ({w:g}%)" if "weight" in o else o["text"]
+            lines.append((shown + (f" — {o['feedback']}" if o.get("feedback") else ""), w > 0))
+        return lines
+
     def feedback(self, snapshot: dict, answer) -> list[str]:
         """Per-answer feedback for a given answer (shown only where the key is shown)."""
         notes = snapshot.get("feedback") or {}

@@ -84,6 +84,9 @@ class TrueFalse(Single):
         notes = {k: v for k, v in notes.items() if v}
         return {**snap, "feedback": notes} if notes else snap
 
+    def key_lines(self, data):
+        return [("Ответ: " + ("верно" if data["answer"] else "неверно"), True)]
+
 
 class Multiple(Single):
     name, label = "multiple", "Несколько верных ответов"

@@ -85,6 +85,12 @@ class Numeric(_Typed):
                 errors.append(f"ответ «{o['text'][:40]}»: начало диапазона больше конца")
         return errors + _typed_errors(options)
 
+    def key_lines(self, data):
+        if not data.get("options"):
+            tolerance = f" ± {data['tolerance']:g}" if data.get("tolerance") else ""
+            return [(f"Ответ: {data['answer']:g}{tolerance}", True)]
+        return super().key_lines(data)
+
     def snapshot(self, data, rng):
         if not data.get("options"):
             return {**base(data), "choices": [], "correct": data["answer"], "tolerance": data.get("tolerance", 0.0)}
