@@ -52,6 +52,11 @@ class Config:
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "").rstrip("/")
     CERTIFICATE_FONT_DIR = os.environ.get("CERTIFICATE_FONT_DIR", "/usr/share/fonts/truetype/dejavu")
     VERIFY_RATE_LIMIT = os.environ.get("VERIFY_RATE_LIMIT", "30 per minute")
+    # Seminars: a seat can be cancelled until this many hours before the start (a waiting place until the start);
+    # from this many days before QUALIFICATION_DEADLINE the admin overview lists who has neither a seminar place
+    # nor the online part.
+    SEMINAR_CANCEL_HOURS = int(os.environ.get("SEMINAR_CANCEL_HOURS", "24"))
+    SEMINAR_ALERT_DAYS = int(os.environ.get("SEMINAR_ALERT_DAYS", "7"))
     # Overrides of the question-bank rules (school/services/bank_rules.py, BankRules): none, the center's rules.
     CONTENT_RULES: dict = {}
 

@@ -6,7 +6,7 @@ from flask import abort
 from flask_login import current_user, login_required
 
 from .extensions import db
-from .models import Attempt, Team, User
+from .models import Attempt, Booking, SeminarSession, Team, User
 
 
 def role_required(*roles):
@@ -45,3 +45,18 @@ def get_team_or_404(team_id: int) -> Team:
     if team is None or (current_user.role != "admin" and current_user.team_id != team.id):
         abort(404)
     return team
+
+
+def get_seminar_or_404(seminar_id: int) -> SeminarSession:
+    """A trainer's own session; any session for an admin."""
+    seminar = db.session.get(SeminarSession, seminar_id)
+    if seminar is None or (current_user.role != "admin" and seminar.trainer_id != current_user.id):
+        abort(404)
+    return seminar
+
+
+def get_own_booking_or_404(booking_id: int) -> Booking:
+    booking = db.session.get(Booking, booking_id)
+    if booking is None or booking.user_id != current_user.id:
+        abort(404)
+    return booking

@@ -52,4 +52,4 @@ def init_extensions(app):
     filters.init_app(app)
     app.jinja_env.globals["STATUS_LABELS"] = STATUSES
     app.jinja_env.globals["ROLE_NAMES"] = {"admin": "Администратор", "coordinator": "Координатор",
-                                           "consultant": "Консультант"}
+                                           "consultant": "Консультант", "trainer": "Тренер"}

@@ -63,7 +63,7 @@ def test_good_csv_with_bom_and_semicolons_imports_everything(db):
     plan, result = import_file(db.session, "good.csv", (DATA / "good.csv").read_bytes(), dry_run=False)
     assert plan.errors == [] and result is not None
     assert _counts(plan) == {"districts": (2, 0, 0), "teams": (3, 0, 0), "stations": (5, 0, 0),
-                             "coordinators": (2, 0, 0), "consultants": (4, 0, 0)}
+                             "coordinators": (2, 0, 0), "consultants": (4, 0, 0), "trainers": (0, 0, 0)}
     assert _tables(db)["users"] == 6
     a2 = _user(db, "cons.a2")  # login lowered, spaces in the name collapsed
     assert a2.full_name == "Петрова Мария Сергеевна" and a2.role == "consultant" and a2.password_hash == ""
@@ -205,7 +205,7 @@ def test_reimport_is_idempotent(db):
     assert plan.ok and plan.changes == []
     assert all(c.created == 0 and c.updated == 0 for c in plan.counts.values())
     assert _counts(plan) == {"districts": (0, 0, 2), "teams": (0, 0, 3), "stations": (0, 0, 5),
-                             "coordinators": (0, 0, 2), "consultants": (0, 0, 4)}
+                             "coordinators": (0, 0, 2), "consultants": (0, 0, 4), "trainers": (0, 0, 0)}
     apply_import(db.session, plan)
     assert _tables(db) == first and dict(db.session.execute(select(User.login, User.id)).all()) == ids
     # Names differing only in case match the same rows.

@@ -33,7 +33,7 @@ def test_setup_creates_demo_once_and_keeps_data(fresh_sqlite):
         conn.execute(text("UPDATE users SET full_name = 'Изменено' WHERE login = 'consultant1-1'"))
         conn.commit()
     assert counts["districts"] == 1 and counts["polling_stations"] == 100 and counts["teams"] == 15
-    assert counts["users"] == 1 + 15 * 8 and counts["modules"] == 2 and counts["questions"] >= 120
+    assert counts["users"] == 1 + 15 * 8 + 2 and counts["modules"] == 2 and counts["questions"] >= 120  # 2 trainers
     second = _flask(fresh_sqlite, "setup")
     assert second.returncode == 0 and "Данные уже есть" in second.stdout
     with engine.connect() as conn:

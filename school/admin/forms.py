@@ -5,7 +5,8 @@ from wtforms.validators import DataRequired, Length, NumberRange, Optional, Rege
 
 from ..models import CONTACT_KINDS
 
-ROLE_CHOICES = [("consultant", "Консультант"), ("coordinator", "Координатор"), ("admin", "Администратор")]
+ROLE_CHOICES = [("consultant", "Консультант"), ("coordinator", "Координатор"), ("trainer", "Тренер"),
+                ("admin", "Администратор")]
 
 
 class DistrictForm(FlaskForm):

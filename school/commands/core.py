@@ -82,7 +82,7 @@ def _team_or_none(name):
 @users.command("add")
 @click.argument("login")
 @click.option("--name", "full_name", required=True, help="Full name as shown in lists.")
-@click.option("--role", type=click.Choice(["admin", "coordinator", "consultant"]), required=True)
+@click.option("--role", type=click.Choice(["admin", "coordinator", "consultant", "trainer"]), required=True)
 @click.option("--team", help="Team (brigade) name, for coordinators and consultants.")
 @click.option("--station", type=int, help="Polling station number, for consultants.")
 @click.password_option(help="Password (asked for if not given).")
@@ -183,9 +183,9 @@ def setup():
     password = seed_demo(db.session)
     if password:
         click.echo("\nДемо-учётные записи (пароль показывается один раз):")
-        for login in ("admin", "coordinator1", "consultant1-1", "consultant1-2"):
+        for login in ("admin", "coordinator1", "consultant1-1", "consultant1-2", "trainer1"):
             click.echo(f"  {login:16} {password}")
-        click.echo("  (и остальные coordinatorN, consultantN-M с тем же паролем)\n")
+        click.echo("  (и остальные coordinatorN, consultantN-M, trainer2 с тем же паролем)\n")
     else:
         click.echo("Данные уже есть; демо-учётные записи не создавались. "
                    "Сменить пароль: flask --app school users password LOGIN")

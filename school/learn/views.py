@@ -10,7 +10,8 @@ from ..services import contacts, progress
 from ..services.dashboard import consultant_dashboard, standing
 from . import bp
 
-HOME = {"consultant": "learn.dashboard", "coordinator": "readiness.my_team", "admin": "admin.index"}
+HOME = {"consultant": "learn.dashboard", "coordinator": "readiness.my_team", "admin": "admin.index",
+        "trainer": "seminars.trainer_home"}
 
 
 @bp.get("/")

@@ -12,6 +12,7 @@ from .org import District, PollingStation, Team, User
 from .progress import SectionProgress
 from .qualification import Qualification
 from .readiness import Signoff
+from .seminar import Booking, CompletionRule, SeminarSession
 
 __all__ = [
     "Attempt",
@@ -19,8 +20,10 @@ __all__ = [
     "AttemptQuestion",
     "AttemptRequest",
     "AuditEntry",
+    "Booking",
     "Certificate",
     "CONTACT_KINDS",
+    "CompletionRule",
     "Contact",
     "District",
     "Invitation",
@@ -36,6 +39,7 @@ __all__ = [
     "Section",
     "SectionVersion",
     "SectionProgress",
+    "SeminarSession",
     "Signoff",
     "Team",
     "User",

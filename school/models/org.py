@@ -9,7 +9,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from ..extensions import db, login_manager
 from ._types import UTCDateTime, utcnow
 
-ROLES = ("admin", "coordinator", "consultant")
+ROLES = ("admin", "coordinator", "consultant", "trainer")
 # The hash of an account that has no password yet (it waits for its invitation link); matches nothing.
 NO_PASSWORD = ""  # nosec B105
 

@@ -22,6 +22,18 @@ ACTIONS = {
     "contact.create": "Новый контакт",
     "contact.update": "Изменение контакта",
     "contact.delete": "Удаление контакта",
+    "seminar.create": "Новый семинар",
+    "seminar.update": "Изменение семинара",
+    "booking.create": "Запись на семинар",
+    "booking.wait": "Лист ожидания семинара",
+    "booking.promote": "Место из листа ожидания",
+    "booking.cancel": "Отмена записи на семинар",
+    "booking.lapse": "Запись на прошедший семинар закрыта",
+    "attendance.mark": "Отметка посещения",
+    "attendance.self": "Отметка по коду",
+    "attendance.sheet": "Посещение с листа",
+    "attendance.undo": "Отметка снята",
+    "completion.rule": "Правило завершения модуля",
 }
 
 

@@ -79,7 +79,8 @@ def render(details: Details, verify_url: str, font_dir: str, today) -> bytes:
     w.line("прошёл(ла) обучение и сдал(а) итоговые тесты модулей:", 12, gap=8)
     for m in details.modules:
         law = f"редакция закона на {m.law_as_of:%d.%m.%Y}" if m.law_as_of else "редакция закона не указана"
-        w.line(f"• {m.title} — лучший результат {_score(m.score)}; {law}", 12, gap=4)
+        studied = f"; изучено: {m.source}" if m.source else ""
+        w.line(f"• {m.title} — лучший результат {_score(m.score)}{studied}; {law}", 12, gap=4)
     w.y -= 10
     w.line(f"Квалифицирован(а) с {local_date(details.qualified_at)}", 12, bold=True)
     w.line(f"Статус на {today:%d.%m.%Y}: {STATUSES[details.status]}", 12, bold=True)

@@ -80,6 +80,7 @@ class ModuleLine:
     title: str
     score: float | None
     law_as_of: date | None
+    source: str = ""  # what completed the study part: «семинар 12.12, зал 3» or «онлайн»
 
 
 @dataclass
@@ -97,12 +98,14 @@ def details(session, certificate: Certificate) -> Details:
     user = session.get(User, certificate.user_id)
     fact = qualification.of(session, user.id)
     results = qualification.quiz_results(session, [user.id])
+    sources = qualification.sources(session, [user.id])
     quizzes = {q.slug: q for q in session.scalars(select(Quiz))}
     lines = []
     for module in session.scalars(select(Module).order_by(Module.position)):
         quiz = quizzes.get(module.quiz_slug)
         result = results.get((user.id, quiz.id)) if quiz else None
-        lines.append(ModuleLine(module.title, result.best_score if result else None, module.law_as_of))
+        lines.append(ModuleLine(module.title, result.best_score if result else None, module.law_as_of,
+                                sources.get((user.id, module.id), "")))
     return Details(certificate, user.full_name, status_of(certificate, fact.status), fact.qualified_at, lines)
 
 

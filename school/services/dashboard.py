@@ -8,6 +8,7 @@ from sqlalchemy.orm import selectinload
 
 from ..models import Attempt, Module, Quiz
 from . import certificates, lawchanges, progress, qualification
+from .seats import Seat, seats
 
 
 @dataclass
@@ -20,6 +21,8 @@ class ModuleCard:
     passed: bool
     attempts: int
     open_attempt: Attempt | None
+    seat: Seat | None = None  # the seminar standing (services/seats.py)
+    source: str = ""  # what completed the study part: «семинар 12.12, зал 3» or «онлайн»
 
 
 def consultant_dashboard(session, user_id: int):
@@ -29,6 +32,7 @@ def consultant_dashboard(session, user_id: int):
     reads = progress.module_progress(session, [user_id])
     results = qualification.quiz_results(session, [user_id])
     open_attempts = {a.quiz_id: a for a in session.scalars(select(Attempt).filter_by(user_id=user_id, status="open"))}
+    places, sources = seats(session, [user_id]), qualification.sources(session, [user_id])
     cards = []
     for m in modules:
         quiz = quizzes.get(m.quiz_slug)
@@ -36,7 +40,8 @@ def consultant_dashboard(session, user_id: int):
         res = results.get((user_id, quiz.id)) if quiz else None
         cards.append(ModuleCard(m, quiz, read, seconds, res.best_score if res else None,
                                 bool(res and res.passed_at), res.attempts if res else 0,
-                                open_attempts.get(quiz.id) if quiz else None))
+                                open_attempts.get(quiz.id) if quiz else None, places.get((user_id, m.id)),
+                                sources.get((user_id, m.id), "")))
     return cards, qualification.qualification_of(session, user_id)
 
 

@@ -1,4 +1,5 @@
-"""Demo data for `make run`: one Almaty district, 100 polling stations, 15 brigades."""
+"""Demo data for `make run`: one Almaty district, 100 polling stations, 15 brigades, two trainers and their
+seminars (services/demo_seminars.py)."""
 
 import secrets
 
@@ -6,6 +7,7 @@ from sqlalchemy import select
 
 from ..models import District, PollingStation, Team, User
 from .accounts import hash_password
+from .demo_seminars import seed_seminars
 
 DISTRICT = "Ауэзовский район"
 STATIONS, TEAMS, CONSULTANTS_PER_TEAM = 100, 15, 7
@@ -44,4 +46,5 @@ def seed_demo(session) -> str | None:
             person += 1
     session.add_all([district, *teams, *stations, *users])
     session.commit()
+    seed_seminars(session, pw_hash)
     return password

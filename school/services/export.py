@@ -21,12 +21,13 @@ def readiness_table(readiness: Readiness, team_name: str = "") -> list[list]:
     """Header and rows of the readiness list, as exported (CSV and XLSX share it)."""
     header = ["Бригада", "Консультант", "Логин", "Участок"]
     for m in readiness.modules:
-        header += [f"{m.title}: прочитано, %", f"{m.title}: лучший балл"]
+        header += [f"{m.title}: прочитано, %", f"{m.title}: лучший балл", f"{m.title}: изучено", f"{m.title}: семинар"]
     table = [header + ["Статус", "Квалифицирован с", "Готовность подтвердил", "Что осталось"]]
     for r in readiness.rows:
         cells = [team_name, r.consultant.full_name, r.consultant.login, r.station_number or ""]
         for m in r.modules:
-            cells += [m.percent, "" if m.best_score is None else m.best_score]
+            cells += [m.percent, "" if m.best_score is None else m.best_score, m.source,
+                      m.seat.label if m.seat else "нет записи"]
         by = r.signoff.confirmed_by if r.signoff and r.signoff.active else None
         confirmed = by.full_name if by else ""
         cells += [STATUSES[r.status], r.qualified_at.date().isoformat() if r.qualified_at else "", confirmed,

@@ -40,6 +40,7 @@ def complete_section(session, user_id: int, section: Section, now=None) -> Secti
     row.last_opened_at = now
     if row.completed_at is None:
         row.completed_at = now
+        qualification.refresh(session, [user_id])  # every section read may complete the module's study part
     return row
 
 

@@ -12,6 +12,7 @@ from sqlalchemy.orm import load_only, selectinload
 from ..models import Module, PollingStation, Quiz, Section, Signoff, User
 from . import attempt_requests, certificates, progress, qualification
 from .attempts import attempts_used_up
+from .seats import Seat, seats
 
 STATUSES = {"qualified": "Квалифицирован", "needs_update": "Нужно обновить", "in_progress": "Ещё нет",
             "not_started": "Не начинал"}
@@ -28,6 +29,9 @@ class ModuleRow:
     passed: bool
     used_up: bool = False  # the quiz is failed and no attempt is left
     requested: bool = False  # an extra attempt is requested and awaits the center's decision
+    seat: Seat | None = None  # the seminar standing (services/seats.py)
+    source: str = ""  # what completed the study part: «семинар 12.12, зал 3» or «онлайн»
+    rule: str = "quiz"  # what the center asks for besides the quiz (services/qualification.py)
 
     @property
     def percent(self):
@@ -95,6 +99,9 @@ def _reasons(row: ConsultantRow, quiz_of, rechecks) -> list[str]:
         quiz = quiz_of[m.module.id]
         if m.read < m.total:
             reasons.append(f"«{m.module.title}»: прочитано {m.read} из {m.total} разделов")
+        if quiz and quiz.required and m.rule in ("seminar", "either") and not m.source:
+            needed = "семинар" if m.rule == "seminar" else "семинар или все разделы онлайн"
+            reasons.append(f"«{m.module.title}»: нужен {needed} (семинар: {m.seat.label if m.seat else 'нет записи'})")
         if quiz and quiz.required and m.used_up:
             reasons.append(f"тест «{quiz.title}»: попытки исчерпаны{', запрос отправлен' if m.requested else ''}")
         elif quiz and quiz.required and not m.passed:
@@ -102,12 +109,15 @@ def _reasons(row: ConsultantRow, quiz_of, rechecks) -> list[str]:
     return reasons
 
 
-def _module_row(module, read, total, seconds, quiz, res, extras, user_id) -> ModuleRow:
+def _module_row(module, read, total, seconds, quiz, res, extras, user_id, study) -> ModuleRow:
     passed = bool(res and res.passed_at)
     key = (user_id, quiz.id) if quiz else None
     used_up = bool(quiz and res) and attempts_used_up(quiz, res.attempts, extras.extra.get(key, 0), passed)
+    places, sources, rule_of = study
+    where = (user_id, module.id)
     return ModuleRow(module, read, total, seconds, res.best_score if res else None, passed,
-                     used_up, key in extras.pending)
+                     used_up, key in extras.pending, places.get(where), sources.get(where, ""),
+                     rule_of.get(module.id, "quiz"))
 
 
 def team_readiness(session, team_id: int, status: str | None = None, sort: str = "name") -> Readiness:
@@ -124,6 +134,7 @@ def team_readiness(session, team_id: int, status: str | None = None, sort: str =
     facts = qualification.stored(session, ids)
     rechecks = qualification.pending_rechecks(session, ids)
     certs = certificates.statuses(session, ids)
+    study = (seats(session, ids), qualification.sources(session, ids), qualification.rules(session))
     signoffs = {s.consultant_id: s for s in session.scalars(
         select(Signoff).where(Signoff.consultant_id.in_(ids)).options(selectinload(Signoff.confirmed_by)))}
     quiz_of = {m.id: q for m, _, q in modules}
@@ -134,7 +145,7 @@ def team_readiness(session, team_id: int, status: str | None = None, sort: str =
             read, seconds, seen = reads.get((c.id, m.id), (0, 0, None))
             last = max(filter(None, (last, seen)), default=None)
             res = results.get((c.id, quiz.id)) if quiz else None
-            mrows.append(_module_row(m, read, total, seconds, quiz, res, extras, c.id))
+            mrows.append(_module_row(m, read, total, seconds, quiz, res, extras, c.id, study))
         fact = facts.get(c.id)
         state = fact.status if fact else "not_started"
         # Only the qualified count as qualified: one who needs an update is listed with what is left.

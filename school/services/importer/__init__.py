@@ -17,8 +17,9 @@ Column     Also accepted                             Meaning
            station number, polling station           district; required for consultants, empty for
                                                      coordinators
 адрес      адрес участка, address                    station address; optional (empty keeps the address)
-роль       role                                      «консультант» / «координатор» (consultant /
-                                                     coordinator); empty: a row about a station or team
+роль       role                                      «консультант» / «координатор» / «тренер» (consultant /
+                                                     coordinator / trainer); empty: a row about a station
+                                                     or team
 логин      login, username                           required for people: ASCII letters, digits and
                                                      . _ @ - (stored in lower case)
 фио        ф.и.о., full name, full_name, name, имя   required for people
@@ -29,6 +30,7 @@ Kinds of rows:
 * consultant — район, бригада, участок, логин, фио. A new station is created; the station must belong to
   the consultant's team (or to no team yet: then it is given to that team).
 * coordinator — район, бригада, логин, фио, участок empty. A team has at most one coordinator.
+* trainer — район, логин, фио; бригада and участок empty (a trainer leads seminars for the whole center).
 * station — роль empty, участок filled: creates the station or updates its address; with бригада it
   assigns the station to that team (the only way to move a station to another team).
 * team — роль and участок empty, бригада filled: creates the team; only район: creates the district.
@@ -40,7 +42,7 @@ skipped; spaces are trimmed and runs of spaces collapsed.
 Matching, so that importing the same file again changes nothing: districts by name, teams by (district,
 name), stations by (district, number) — names compared case-insensitively, as the admin forms do —,
 people by login. Existing people keep their password, `active` flag and sessions, and may change role
-between coordinator and consultant (listed in `ImportPlan.changes`); admins are never touched. New people
+between coordinator, consultant and trainer (listed in `ImportPlan.changes`); admins are never touched. New people
 get no password (password_hash ""): they are to receive an invitation link. Whatever is in the database
 but not in the file is left as it is.
 

@@ -105,7 +105,7 @@ def _ids(rows, key_of) -> dict:
 
 
 def _user_values(ops: _Ops, rec: _Rec) -> dict:
-    return {"full_name": rec.full_name, "role": rec.kind, "team_id": ops.team_ids[rec.tkey],
+    return {"full_name": rec.full_name, "role": rec.kind, "team_id": ops.team_ids[rec.tkey] if rec.tkey else None,
             "polling_station_id": ops.station_ids[rec.skey] if rec.skey else None}
 
 

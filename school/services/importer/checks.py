@@ -14,6 +14,8 @@ from .model import (
     _Rec,
 )
 
+ROLES_SAID = "«консультант», «координатор» или «тренер»"
+
 
 def _check_row(row: Row) -> tuple[_Rec | None, list[str]]:
     """A valid row as a _Rec, or every problem it has."""
@@ -50,10 +52,10 @@ def _kind_of(row: Row) -> tuple[str | None, str | None]:
         if word in ROLE_WORDS:
             return ROLE_WORDS[word], None
         if word in ("администратор", "admin"):
-            return None, "Импорт не создаёт администраторов: роль может быть «консультант» или «координатор»."
-        return None, f"Неизвестная роль «{row.role}»: ожидается «консультант» или «координатор»."
+            return None, f"Импорт не создаёт администраторов: роль может быть {ROLES_SAID}."
+        return None, f"Неизвестная роль «{row.role}»: ожидается {ROLES_SAID}."
     if row.login or row.full_name:
-        return None, "Не указана роль: «консультант» или «координатор»."
+        return None, f"Не указана роль: {ROLES_SAID}."
     return ("station" if row.station else "team" if row.team else "district"), None
 
 
@@ -62,6 +64,8 @@ def _missing(kind: str, row: Row) -> list[str]:
     problems = [f"Не заполнено «{TITLES[n]}»." for n in REQUIRED[kind] if not getattr(row, n)]
     if kind == "coordinator" and row.station:
         problems.append("Координатору участок не назначается: оставьте «участок» пустым.")
+    if kind == "trainer" and (row.station or row.team):
+        problems.append("Тренер работает для всего центра: оставьте «бригада» и «участок» пустыми.")
     return problems
 
 

@@ -8,9 +8,9 @@ from dataclasses import dataclass, field
 Progress = Callable[[int, int], None]
 CHUNK = 1000  # rows per bulk statement and per progress call
 MAX_ROWS = 100_000
-KINDS = ("districts", "teams", "stations", "coordinators", "consultants")
+KINDS = ("districts", "teams", "stations", "coordinators", "consultants", "trainers")
 KIND_NAMES = {"districts": "Районы", "teams": "Бригады", "stations": "Участки",
-              "coordinators": "Координаторы", "consultants": "Консультанты"}
+              "coordinators": "Координаторы", "consultants": "Консультанты", "trainers": "Тренеры"}
 FIELDS = ("district", "team", "station", "address", "role", "login", "full_name")
 COLUMNS = {
     "district": ("район", "district"),
@@ -23,10 +23,11 @@ COLUMNS = {
 }
 TITLES = {name: aliases[0] for name, aliases in COLUMNS.items()}
 ROLE_WORDS = {"консультант": "consultant", "consultant": "consultant",
-              "координатор": "coordinator", "coordinator": "coordinator"}
-ROLE_NAMES = {"consultant": "консультант", "coordinator": "координатор", "admin": "администратор"}
+              "координатор": "coordinator", "coordinator": "coordinator", "тренер": "trainer", "trainer": "trainer"}
+ROLE_NAMES = {"consultant": "консультант", "coordinator": "координатор", "trainer": "тренер", "admin": "администратор"}
 REQUIRED = {"consultant": ("district", "team", "station", "login", "full_name"),
             "coordinator": ("district", "team", "login", "full_name"),
+            "trainer": ("district", "login", "full_name"),
             "station": ("district", "station"), "team": ("district", "team"), "district": ("district",)}
 LIMITS = {"district": 200, "team": 200, "address": 300, "login": 120, "full_name": 200}
 LOGIN_RE = re.compile(r"[a-z0-9._@-]+")
