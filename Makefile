@@ -7,7 +7,7 @@ PG_URL ?= postgresql+psycopg://postgres@127.0.0.1:5432/test
 FONT   := /usr/share/fonts/truetype/dejavu/DejaVuSans.ttf
 export SCHOOL_ENV ?= development
 
-.PHONY: run setup test test-pg test-browser lint check serve bench clean
+.PHONY: run setup test test-pg test-browser lint check serve bench bench-load clean
 
 $(VENV)/.installed: requirements.txt
 	test -x $(PY) || python3 -m venv $(VENV)
@@ -50,8 +50,18 @@ test: $(VENV)/.dev-installed node_modules/axe-core/axe.min.js /usr/bin/chromium 
 test-pg: $(VENV)/.dev-installed node_modules/axe-core/axe.min.js /usr/bin/chromium $(FONT)
 	DATABASE_URL=$(PG_URL) $(VENV)/bin/pytest -q
 
-bench: $(VENV)/.dev-installed
+/usr/bin/wrk:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null
+
+/usr/sbin/nginx:
+	apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx-light >/dev/null
+
+# Benchmarks (bench/README.md); never run by CI.
+bench: $(VENV)/.dev-installed /usr/bin/wrk
 	bench/run.sh
+
+bench-load: $(VENV)/.dev-installed /usr/sbin/nginx
+	bench/load.sh
 
 clean:
 	rm -rf $(VENV) node_modules tests/artifacts
