@@ -57,6 +57,9 @@ class Config:
     # nor the online part.
     SEMINAR_CANCEL_HOURS = int(os.environ.get("SEMINAR_CANCEL_HOURS", "24"))
     SEMINAR_ALERT_DAYS = int(os.environ.get("SEMINAR_ALERT_DAYS", "7"))
+    # Voting day: incident photos live outside the web root; the desk's queue refreshes itself this often.
+    INCIDENT_PHOTO_DIR = os.environ.get("INCIDENT_PHOTO_DIR", str(BASE_DIR / "instance" / "incident-photos"))
+    DESK_POLL_SECONDS = int(os.environ.get("DESK_POLL_SECONDS", "15"))
     # Overrides of the question-bank rules (school/services/bank_rules.py, BankRules): none, the center's rules.
     CONTENT_RULES: dict = {}
 

@@ -9,9 +9,11 @@ from .history import QuestionVersion, SectionVersion
 from .invitation import Invitation
 from .lawchange import LawChange, Recheck
 from .org import District, PollingStation, Team, User
+from .playbook import Situation
 from .progress import SectionProgress
 from .qualification import Qualification
 from .readiness import Signoff
+from .voting import CheckIn, CheckInEvent, DeviceToken, Incident, IncidentEvent, IncidentPhoto, VotingDay
 from .seminar import Booking, CompletionRule, SeminarSession
 
 __all__ = [
@@ -22,10 +24,16 @@ __all__ = [
     "AuditEntry",
     "Booking",
     "Certificate",
+    "CheckIn",
+    "CheckInEvent",
     "CONTACT_KINDS",
     "CompletionRule",
     "Contact",
+    "DeviceToken",
     "District",
+    "Incident",
+    "IncidentEvent",
+    "IncidentPhoto",
     "Invitation",
     "LawChange",
     "Memo",
@@ -41,6 +49,8 @@ __all__ = [
     "SectionProgress",
     "SeminarSession",
     "Signoff",
+    "Situation",
     "Team",
     "User",
+    "VotingDay",
 ]

@@ -55,6 +55,8 @@ class Memo(db.Model):
     # The date the memo's facts were last checked (`as_of` in its file), shown on the page and in print.
     as_of: Mapped[date | None]
     html: Mapped[str] = mapped_column(Text)
+    # Fillable templates found in the memo (school/services/memo_templates.py): [{"title", "lines"}].
+    templates: Mapped[list] = mapped_column(JSON, default=list, server_default="[]")
 
     def __repr__(self):
         return f"<Memo {self.slug}>"

@@ -1,6 +1,6 @@
 """Districts, polling stations, teams and the people in them."""
 
-from datetime import datetime
+from datetime import datetime, time
 
 from flask_login import UserMixin
 from sqlalchemy import CheckConstraint, ForeignKey, Index, String, UniqueConstraint, text
@@ -51,6 +51,9 @@ class PollingStation(db.Model):
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"), index=True)
     number: Mapped[int]
     address: Mapped[str] = mapped_column(String(300), default="")
+    # Voting hours, Almaty time (Art. 38: 07:00–20:00 unless the territorial commission moved them).
+    opens_at: Mapped[time] = mapped_column(default=time(7), server_default="07:00:00")
+    closes_at: Mapped[time] = mapped_column(default=time(20), server_default="20:00:00")
     district: Mapped[District] = relationship()
     team: Mapped[Team | None] = relationship()
 
@@ -70,6 +73,7 @@ class User(UserMixin, db.Model):
     id: Mapped[int] = mapped_column(primary_key=True)
     login: Mapped[str] = mapped_column(String(120), unique=True)
     full_name: Mapped[str] = mapped_column(String(200))
+    phone: Mapped[str] = mapped_column(String(50), default="", server_default="")
     role: Mapped[str] = mapped_column(String(20))
     password_hash: Mapped[str] = mapped_column(String(255), default="")
     team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id"), index=True)

@@ -11,14 +11,14 @@ from pathlib import Path
 from sqlalchemy import select
 
 from ..models import Memo, Module, Question, Quiz, Section
-from . import articles, history, qualification, study_time
+from . import articles, history, memo_templates, playbook, qualification, situations, study_time
 from .bank_rules import BankRules, bank_errors, question_errors, section_ref
 from .frontmatter import ContentError, Parsed, as_int, parse
 from .markdown import render
 from .quizfile import QuizSpec, parse_quiz
 
 MODULE_FIELDS = {"title", "order", "quiz", "law_as_of", "summary"}
-SECTION_FIELDS = {"title", "minutes", "articles"}
+SECTION_FIELDS = {"title", "minutes", "articles", "keywords", "urgent", "templates"}
 MEMO_FIELDS = {"title", "order", "as_of"}
 SKIP = {"module.md", "README.md"}
 
@@ -54,18 +54,20 @@ def _module(folder: Path, bundle: Bundle):
     estimates = []
     for position, spath in enumerate(sorted(p for p in folder.glob("*.md") if p.name not in SKIP)):
         text = spath.read_text(encoding="utf-8")
-        s = parse(str(spath), text, SECTION_FIELDS, SECTION_FIELDS - {"articles"})
+        s = parse(str(spath), text, SECTION_FIELDS, {"title", "minutes"})
         minutes = as_int(s, str(spath), "minutes", 0, 1, 600)
         if not "".join(s.body_lines).strip():
             s.errors.append(ContentError(str(spath), s.body_start, "раздел пуст"))
         cites = articles.section_articles(s, str(spath))
+        situation = situations.from_section(s, str(spath), spath.stem, cites)
         bundle.errors += s.errors
         estimates.append(study_time.estimate(s.body_lines)[0])
         if not s.errors and (warning := study_time.section_warning(minutes, s.body_lines)):
             bundle.warnings.append(ContentError(str(spath), s.field_lines["minutes"], warning))
         module["sections"].append({
             "slug": spath.stem, "position": position, "title": s.fields.get("title", ""), "minutes": minutes,
-            "html": render("\n".join(s.body_lines)), "valid": not s.errors, "source": text, "articles": cites})
+            "html": render("\n".join(s.body_lines)), "valid": not s.errors, "source": text, "articles": cites,
+            "situation": situation})
     if warning := study_time.module_warning(folder.name, estimates):
         bundle.warnings.append(ContentError(str(path), 1, warning))
     bundle.modules.append(module)
@@ -79,7 +81,8 @@ def _memo(path: Path, bundle: Bundle):
         bundle.errors += h.errors
         return
     bundle.memos.append({"slug": path.stem, "title": h.fields["title"], "position": position, "as_of": as_of,
-                         "html": render("\n".join(h.body_lines))})
+                         "html": render("\n".join(h.body_lines)),
+                         "templates": memo_templates.extract(h.fields["title"], h.body_lines)})
 
 
 def read_content(courses_dir: str, quizzes_dir: str, rules: BankRules | None = None) -> Bundle:
@@ -96,6 +99,8 @@ def read_content(courses_dir: str, quizzes_dir: str, rules: BankRules | None = N
                 _memo(path, bundle)
         elif (folder / "module.md").exists():
             _module(folder, bundle)
+    bundle.errors += situations.check_templates(
+        [s["situation"] for m in bundle.modules for s in m["sections"] if s.get("situation")], bundle.memos)
     module_slugs = {m["slug"] for m in bundle.modules}
     sections = {f"{m['slug']}/{s['slug']}" for m in bundle.modules for s in m["sections"]}
     for path in sorted(Path(quizzes_dir).glob("*.txt")):
@@ -181,9 +186,10 @@ def load_content(session, bundle: Bundle) -> dict:
         for m in bundle.modules:
             _load_module(session, m)
         for memo in bundle.memos:
-            values = {k: memo[k] for k in ("title", "position", "as_of", "html")}
+            values = {k: memo[k] for k in ("title", "position", "as_of", "html", "templates")}
             _upsert(session, Memo, {"slug": memo["slug"]}, values)
         session.flush()
+        playbook.load(session, bundle.modules)
         modules = {m.slug: m for m in session.scalars(select(Module))}
         changed = sum(_load_quiz(session, spec, modules) for spec in bundle.quizzes)
         qualification.refresh_all(session)  # `required` may have changed

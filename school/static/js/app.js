@@ -126,6 +126,19 @@
     });
   }
 
+  // Pages for use without a connection (school/playbook/offline.py): the service worker keeps them; their copies
+  // are refreshed on a logged-in page at most every 10 minutes.
+  function setupOfflineCopies(body) {
+    if (!body.dataset.sw || !("serviceWorker" in navigator)) { return; }
+    navigator.serviceWorker.register(body.dataset.sw).then(function () { return navigator.serviceWorker.ready; })
+      .then(function (reg) {
+        var last = Number(window.localStorage.getItem("offline-refreshed") || 0);
+        if (!reg.active || Date.now() - last < 600000) { return; }
+        window.localStorage.setItem("offline-refreshed", String(Date.now()));
+        reg.active.postMessage({ type: "precache", manifest: body.dataset.swManifest });
+      }).catch(function () { return null; });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-upload-progress]").forEach(setupUploadProgress);
     var form = document.querySelector("form[data-autosave]");
@@ -137,6 +150,17 @@
     });
     document.querySelectorAll("select[data-autosubmit]").forEach(function (s) {
       s.addEventListener("change", function () { s.form.submit(); });
+    });
+    setupOfflineCopies(document.body);
+    document.querySelectorAll("form[data-fresh-csrf]").forEach(function (form) {
+      form.addEventListener("submit", function (event) {
+        if (form.elements.csrf_token.value) { return; }
+        event.preventDefault();
+        fetch(form.dataset.freshCsrf, { credentials: "same-origin", cache: "no-store" })
+          .then(function (r) { return r.json(); })
+          .then(function (body) { form.elements.csrf_token.value = body.csrf_token; form.submit(); })
+          .catch(function () { form.submit(); });
+      });
     });
   });
 })();

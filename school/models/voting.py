@@ -1,0 +1,165 @@
+"""Voting day: expected check-ins per consultant and station, device report tokens, incidents and their history."""
+
+import datetime as dt
+from datetime import datetime
+
+from sqlalchemy import JSON, CheckConstraint, ForeignKey, Index, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from ..extensions import db
+from ._types import UTCDateTime, utcnow
+
+CHANNELS = {"web": "с телефона", "offline": "из очереди телефона", "desk": "пульт со слов"}
+STATUSES = {"new": "новое", "taken": "взято", "escalated": "передано в центр", "resolved": "решено"}
+VERDICTS = {"confirmed": "подтверждено", "rejected": "отклонено"}
+
+
+class VotingDay(db.Model):
+    """A day of voting (or a rehearsal): check-ins and incidents belong to one."""
+
+    __tablename__ = "voting_days"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    date: Mapped[dt.date] = mapped_column(unique=True)
+    title: Mapped[str] = mapped_column(String(200))
+    rehearsal: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    def __repr__(self):
+        return f"<VotingDay {self.date}>"
+
+
+class CheckIn(db.Model):
+    """What is expected of one consultant at one station on a day, stage by stage (empty until it happens)."""
+
+    __tablename__ = "checkins"
+    __table_args__ = (UniqueConstraint("voting_day_id", "consultant_id", "station_id"),)
+    id: Mapped[int] = mapped_column(primary_key=True)
+    voting_day_id: Mapped[int] = mapped_column(ForeignKey("voting_days.id", ondelete="CASCADE"), index=True)
+    consultant_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("polling_stations.id", ondelete="CASCADE"), index=True)
+    arrived_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    opening_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    count_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    protocol_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    no_contact: Mapped[bool] = mapped_column(default=False)
+    # Observers present at arrival: {"organisation": count}
+    observers: Mapped[dict] = mapped_column(JSON, default=dict)
+    consultant = relationship("User")
+    station = relationship("PollingStation")
+    voting_day = relationship(VotingDay)
+
+    def __repr__(self):
+        return f"<CheckIn day {self.voting_day_id} user {self.consultant_id} station {self.station_id}>"
+
+
+class CheckInEvent(db.Model):
+    """Each mark on a check-in: who, when, through which channel (the desk marks on a consultant's behalf)."""
+
+    __tablename__ = "checkin_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    checkin_id: Mapped[int] = mapped_column(ForeignKey("checkins.id", ondelete="CASCADE"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(30))
+    details: Mapped[dict] = mapped_column(JSON, default=dict)
+    actor = relationship("User")
+
+
+class DeviceToken(db.Model):
+    """A phone's key for sending reports after the session ends: only creates reports, only for the
+    consultant's stations of that day, until the count is over or it is revoked. Only its hash is kept."""
+
+    __tablename__ = "device_tokens"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id", ondelete="CASCADE"), index=True)
+    voting_day_id: Mapped[int] = mapped_column(ForeignKey("voting_days.id", ondelete="CASCADE"))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    expires_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    revoked_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    revoked_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    last_used_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    user = relationship("User", foreign_keys=[user_id])
+
+    def __repr__(self):
+        return f"<DeviceToken {self.id} user {self.user_id}>"
+
+
+class Incident(db.Model):
+    """A situation reported from a station. Never deleted: closed (resolved), and judged (verdict)."""
+
+    __tablename__ = "incidents"
+    __table_args__ = (
+        CheckConstraint(f"status IN {tuple(STATUSES)}", name="status"),
+        CheckConstraint(f"verdict IS NULL OR verdict IN {tuple(VERDICTS)}", name="verdict"),
+        CheckConstraint(f"channel IN {tuple(CHANNELS)}", name="channel"),
+        Index("ix_incidents_team_status", "team_id", "status"),
+    )
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Generated by the phone: a resend after a lost answer finds the first copy instead of making a second.
+    client_id: Mapped[str] = mapped_column(String(64), unique=True)
+    voting_day_id: Mapped[int] = mapped_column(ForeignKey("voting_days.id"), index=True)
+    station_id: Mapped[int] = mapped_column(ForeignKey("polling_stations.id"), index=True)
+    team_id: Mapped[int | None] = mapped_column(ForeignKey("teams.id", ondelete="SET NULL"))
+    district_id: Mapped[int] = mapped_column(ForeignKey("districts.id"), index=True)
+    consultant_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"), index=True)
+    created_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(20))
+    kind: Mapped[str] = mapped_column(String(100))
+    description: Mapped[str] = mapped_column(Text, default="")
+    urgent: Mapped[bool] = mapped_column(default=False)
+    written_at: Mapped[datetime] = mapped_column(UTCDateTime)
+    received_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    status: Mapped[str] = mapped_column(String(20), default="new")
+    verdict: Mapped[str | None] = mapped_column(String(20))
+    taken_by_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    taken_until: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    first_taken_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    resolved_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    station = relationship("PollingStation")
+    team = relationship("Team")
+    consultant = relationship("User", foreign_keys=[consultant_id])
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    taken_by = relationship("User", foreign_keys=[taken_by_id])
+    photo: Mapped["IncidentPhoto | None"] = relationship(back_populates="incident", uselist=False)
+    events: Mapped[list["IncidentEvent"]] = relationship(order_by="IncidentEvent.id", back_populates="incident")
+
+    def __repr__(self):
+        return f"<Incident {self.id} {self.kind} {self.status}>"
+
+
+class IncidentPhoto(db.Model):
+    """The photo of an incident, re-encoded without metadata, stored outside the web root."""
+
+    __tablename__ = "incident_photos"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), unique=True)
+    file_name: Mapped[str] = mapped_column(String(100), unique=True)
+    sha256: Mapped[str] = mapped_column(String(64))  # of the stored JPEG
+    original_sha256: Mapped[str] = mapped_column(String(64))  # of the upload, to match the phone's copy
+    width: Mapped[int]
+    height: Mapped[int]
+    size: Mapped[int]
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    incident: Mapped[Incident] = relationship(back_populates="photo")
+
+
+class IncidentEvent(db.Model):
+    """One step of an incident's history: created, taken, released, status, verdict, comment."""
+
+    __tablename__ = "incident_events"
+    id: Mapped[int] = mapped_column(primary_key=True)
+    incident_id: Mapped[int] = mapped_column(ForeignKey("incidents.id"), index=True)
+    at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    actor_id: Mapped[int | None] = mapped_column(ForeignKey("users.id", ondelete="SET NULL"))
+    channel: Mapped[str] = mapped_column(String(20))
+    action: Mapped[str] = mapped_column(String(30))
+    old: Mapped[str | None] = mapped_column(String(100))
+    new: Mapped[str | None] = mapped_column(String(100))
+    comment: Mapped[str] = mapped_column(Text, default="")
+    actor = relationship("User")
+    incident: Mapped[Incident] = relationship(back_populates="events")
+
+    def __repr__(self):
+        return f"<IncidentEvent {self.action} on {self.incident_id}>"
