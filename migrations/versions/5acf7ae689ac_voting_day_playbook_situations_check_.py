@@ -1,7 +1,7 @@
 """voting day: playbook situations, check-ins, device tokens, incidents
 
 Revision ID: 5acf7ae689ac
-Revises: e6754940874a
+Revises: c042631e13de
 Create Date: 2026-11-29 15:28:09.503893
 
 """
@@ -13,7 +13,7 @@ import school.models._types
 
 # revision identifiers, used by Alembic.
 revision = '5acf7ae689ac'
-down_revision = 'e6754940874a'
+down_revision = 'c042631e13de'
 branch_labels = None
 depends_on = None
 

@@ -13,8 +13,8 @@ from .playbook import Situation
 from .progress import SectionProgress
 from .qualification import Qualification
 from .readiness import Signoff
-from .voting import CheckIn, CheckInEvent, DeviceToken, Incident, IncidentEvent, IncidentPhoto, VotingDay
 from .seminar import Booking, CompletionRule, SeminarSession
+from .voting import CheckIn, CheckInEvent, DeviceToken, Incident, IncidentEvent, IncidentPhoto, VotingDay
 
 __all__ = [
     "Attempt",
