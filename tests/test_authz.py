@@ -1,21 +1,25 @@
 """Every protected route × every role: allowed, 404 for the wrong role, login for anonymous."""
 
+from datetime import timedelta
+
 import pytest
 from sqlalchemy import select
 
-from school.models import AttemptRequest, Contact, Quiz
+from school.extensions import db as _db
+from school.models import AttemptRequest, Booking, Contact, Quiz
 from school.services.attempts import start_attempt
 
 from .conftest import csrf_from
+from .seminar_helpers import seminar as seminar_of
 
 # (method, url template, roles allowed)
 ROUTES = [
     ("GET", "/dashboard", {"consultant"}),
-    ("GET", "/modules/law", {"consultant", "coordinator", "admin"}),
-    ("GET", "/modules/law/01-part", {"consultant", "coordinator", "admin"}),
+    ("GET", "/modules/law", {"consultant", "coordinator", "admin", "trainer"}),
+    ("GET", "/modules/law/01-part", {"consultant", "coordinator", "admin", "trainer"}),
     ("POST", "/modules/law/01-part/done", {"consultant"}),
-    ("GET", "/memos", {"consultant", "coordinator", "admin"}),
-    ("GET", "/memos/01-carry", {"consultant", "coordinator", "admin"}),
+    ("GET", "/memos", {"consultant", "coordinator", "admin", "trainer"}),
+    ("GET", "/memos/01-carry", {"consultant", "coordinator", "admin", "trainer"}),
     ("GET", "/quizzes/law", {"consultant"}),
     ("POST", "/quizzes/law/start", {"consultant"}),
     ("GET", "/team", {"coordinator"}),
@@ -54,7 +58,27 @@ ROUTES = [
     ("GET", "/admin/stations/new", {"admin"}),
     ("GET", "/admin/teams/new", {"admin"}),
     ("GET", "/admin/districts/new", {"admin"}),
-    ("GET", "/account/password", {"consultant", "coordinator", "admin"}),
+    ("GET", "/account/password", {"consultant", "coordinator", "admin", "trainer"}),
+    # Seminars (issue 16): a trainer opens only their own sessions (the fixture's session is the trainer's).
+    ("GET", "/seminars", {"consultant"}),
+    ("POST", "/seminars/{seminar}/signup", {"consultant"}),
+    ("GET", "/teams/{team}/seminars", {"coordinator", "admin"}),
+    ("POST", "/teams/{team}/seminars/signup", {"coordinator", "admin"}),
+    ("GET", "/trainer", {"trainer"}),
+    ("GET", "/trainer/sessions/{seminar}", {"trainer", "admin"}),
+    ("GET", "/trainer/sessions/{seminar}/live.json", {"trainer", "admin"}),
+    ("GET", "/trainer/sessions/{seminar}/sheet", {"trainer", "admin"}),
+    ("GET", "/trainer/sessions/{seminar}/enter", {"trainer", "admin"}),
+    ("POST", "/trainer/sessions/{seminar}/enter", {"trainer", "admin"}),
+    ("POST", "/trainer/sessions/{seminar}/bookings/{booking}/mark", {"trainer", "admin"}),
+    ("POST", "/trainer/sessions/{seminar}/bookings/{booking}/undo", {"trainer", "admin"}),
+    ("GET", "/admin/seminars", {"admin"}),
+    ("GET", "/admin/seminars/new", {"admin"}),
+    ("GET", "/admin/seminars/{seminar}/edit", {"admin"}),
+    ("GET", "/admin/seminars/missing.csv", {"admin"}),
+    ("GET", "/admin/seminars/rules", {"admin"}),
+    ("POST", "/admin/seminars/rules", {"admin"}),
+    ("POST", "/admin/seminars/rules/confirm", {"admin"}),
 ]
 
 
@@ -79,6 +103,21 @@ def attempt_request(db, consultant):
 
 
 @pytest.fixture
+def trainer(make):
+    return make.user("trainer")
+
+
+@pytest.fixture
+def seminar(db, make, trainer, consultant):
+    """The trainer's session, started an hour ago, with the fixture consultant's seat."""
+    s = seminar_of(db, make, trainer=trainer, starts_in=timedelta(hours=-1))
+    db.session.add(Booking(session_id=s.id, user_id=consultant.id, module_id=s.module_id, status="booked"))
+    s.booked = 1
+    db.session.commit()
+    return s
+
+
+@pytest.fixture
 def contact(db):
     row = Contact(kind="hotline", name="Горячая линия центра", phone="+7 727 300 00 00")
     db.session.add(row)
@@ -93,12 +132,24 @@ def _request(client, method, url):
     return client.post(url, data={"csrf_token": token})
 
 
-@pytest.mark.parametrize("role", ["consultant", "coordinator", "admin"])
+def _url(url, team, consultant, attempt_request, contact, seminar):
+    return url.format(team=team.id, consultant=consultant.id, attempt_request=attempt_request.id, contact=contact.id,
+                      seminar=seminar.id, booking=_booking_id(seminar))
+
+
+def _booking_id(seminar):
+    return _db.session.scalar(select(Booking.id).filter_by(session_id=seminar.id))
+
+
+@pytest.mark.parametrize("role", ["consultant", "coordinator", "admin", "trainer"])
 @pytest.mark.parametrize("method,url,allowed", ROUTES)
-def test_role_access(client, login_as, team, consultant, attempt_request, contact, role, method, url, allowed):
-    login_as(role, team=team if role != "admin" else None)
-    response = _request(client, method, url.format(team=team.id, consultant=consultant.id,
-                                                   attempt_request=attempt_request.id, contact=contact.id))
+def test_role_access(client, login_as, team, consultant, attempt_request, contact, trainer, seminar, role, method, url,
+                     allowed):
+    if role == "trainer":
+        login_as(trainer)
+    else:
+        login_as(role, team=team if role != "admin" else None)
+    response = _request(client, method, _url(url, team, consultant, attempt_request, contact, seminar))
     if role in allowed:
         # 400/409: allowed in, but the empty form or an unqualified consultant is refused with a message
         assert response.status_code in (200, 302, 400, 409), response.status_code
@@ -107,8 +158,9 @@ def test_role_access(client, login_as, team, consultant, attempt_request, contac
 
 
 @pytest.mark.parametrize("method,url,allowed", ROUTES)
-def test_anonymous_is_sent_to_login(client, team, consultant, attempt_request, contact, method, url, allowed):
-    url = url.format(team=team.id, consultant=consultant.id, attempt_request=attempt_request.id, contact=contact.id)
+def test_anonymous_is_sent_to_login(client, team, consultant, attempt_request, contact, seminar, method, url,
+                                    allowed):
+    url = _url(url, team, consultant, attempt_request, contact, seminar)
     response = client.get(url) if method == "GET" else client.post(url)
     if method == "GET":
         assert response.status_code == 302 and "/login" in response.headers["Location"]

@@ -339,3 +339,23 @@ def test_progress_is_reported_every_thousand_rows(db):
     assert written and written[-1][0] == written[-1][1] and len(written) < 12
     assert db.session.scalar(select(func.count()).select_from(User)) == rows
     assert db.session.scalar(select(func.count()).select_from(Team)) == 250
+
+
+def test_trainers_are_imported_without_team_or_station_and_may_change_role(db, make):
+    data = ("район;бригада;участок;адрес;роль;логин;фио\n"
+            "Медеуский район;;;;тренер;trainer.one;Тренерова Гульнара\n"
+            "Медеуский район;Бригада 1;;;trainer;trainer.two;Сейтказиев Бауыржан\n").encode()
+    plan = _plan(db, "t.csv", data)
+    assert [str(e) for e in plan.errors] == [
+        "Строка 3: Тренер работает для всего центра: оставьте «бригада» и «участок» пустыми."]
+    fixed = data.replace("Бригада 1".encode(), b"")
+    plan, result = importer.import_file(db.session, "t.csv", fixed, dry_run=False)
+    assert result is not None and _counts(plan)["trainers"] == (2, 0, 0)
+    trainer = _user(db, "trainer.one")
+    assert (trainer.role, trainer.team_id, trainer.polling_station_id) == ("trainer", None, None)
+    team = make.team()
+    row = f"{team.district.name};{team.name};501;;консультант;trainer.two;Сейтказиев Бауыржан\n"
+    plan, _ = importer.import_file(db.session, "t.csv", ("район;бригада;участок;адрес;роль;логин;фио\n" + row)
+                                   .encode(), dry_run=False)
+    assert "роль «тренер» → «консультант»" in str(plan.role_changes[0])
+    assert _user(db, "trainer.two").role == "consultant"

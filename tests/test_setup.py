@@ -34,6 +34,11 @@ def test_setup_creates_demo_once_and_keeps_data(fresh_sqlite):
         conn.commit()
     assert counts["districts"] == 1 and counts["polling_stations"] == 100 and counts["teams"] == 15
     assert counts["users"] == 1 + 15 * 8 + 2 and counts["modules"] == 2 and counts["questions"] >= 120  # 2 trainers
+    with engine.connect() as conn:  # demo seminars: some past ones with attendance, a full one with a waiting list
+        seminars = conn.execute(text("SELECT count(*) FROM seminar_sessions")).scalar()
+        marked = conn.execute(text("SELECT count(*) FROM seminar_bookings WHERE attendance IS NOT NULL")).scalar()
+        waiting = conn.execute(text("SELECT count(*) FROM seminar_bookings WHERE status = 'waiting'")).scalar()
+    assert seminars >= 5 and marked >= 20 and waiting >= 1
     second = _flask(fresh_sqlite, "setup")
     assert second.returncode == 0 and "Данные уже есть" in second.stdout
     with engine.connect() as conn:

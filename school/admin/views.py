@@ -14,6 +14,7 @@ from ..services.accounts import AccountError, create_user, set_password
 from ..services.question_types import REGISTRY
 from . import bp
 from .forms import DistrictForm, StationForm, TeamForm, UserForm
+from .seminar_views import deadline_list
 
 PAGE = 50
 
@@ -34,7 +35,7 @@ def _choices(form):
 @role_required("admin")
 def index():
     return render_template("admin/index.html", overview=org.overview(db.session),
-                           pending_requests=attempt_requests.pending_count(db.session))
+                           pending_requests=attempt_requests.pending_count(db.session), missing=deadline_list())
 
 
 def _create(form, title: str, done: str, create):
