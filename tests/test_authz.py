@@ -186,3 +186,94 @@ def test_another_consultants_attempt_is_404(client, db, login_as, make, suffix, 
     response = _request(client, method, f"/attempts/{attempt.id}{suffix}")
     assert response.status_code == 404
     assert client.get("/attempts/999999").status_code == 404
+
+
+
+# Voting day (issue 14). POST /api/reports is not here: it takes a device token, never a session
+# (tests/test_voting_day.py); GET /sw.js is public.
+EVERYONE = {"consultant", "coordinator", "admin", "trainer"}
+DESK = {"coordinator", "admin"}
+VOTING_ROUTES = [
+    ("GET", "/playbook", EVERYONE),
+    ("GET", "/playbook/02-case", EVERYONE),
+    ("GET", "/playbook/templates", EVERYONE),
+    ("GET", "/playbook/contacts", EVERYONE),
+    ("GET", "/offline", EVERYONE),
+    ("GET", "/offline/manifest.json", EVERYONE),
+    ("GET", "/offline/csrf", EVERYONE),
+    ("GET", "/report", EVERYONE),
+    ("GET", "/day", {"consultant"}),
+    ("POST", "/day/checkins/{checkin}/arrived", {"consultant"}),
+    ("POST", "/day/device-token", {"consultant"}),
+    ("POST", "/day/device-token/revoke", {"consultant"}),
+    ("GET", "/incidents/{incident}/photo", DESK),
+    ("GET", "/desk", DESK),
+    ("GET", "/desk/rows", DESK),
+    ("GET", "/desk/incidents/{incident}", DESK),
+    ("POST", "/desk/incidents/{incident}/take", DESK),
+    ("POST", "/desk/incidents/{incident}/release", DESK),
+    ("POST", "/desk/incidents/{incident}/status", DESK),
+    ("POST", "/desk/incidents/{incident}/verdict", DESK),
+    ("POST", "/desk/incidents/{incident}/comment", DESK),
+    ("GET", "/desk/report", DESK),
+    ("GET", "/desk/stations", DESK),
+    ("POST", "/desk/checkins/{checkin}/stage", DESK),
+    ("POST", "/desk/checkins/{checkin}/no-contact", DESK),
+    ("POST", "/desk/consultants/{teammate}/revoke-tokens", DESK),
+    ("GET", "/desk/stations/{station}/report", DESK),
+    ("GET", "/desk/incidents.csv", DESK),
+    ("GET", "/desk/center", {"admin"}),
+    ("GET", "/desk/days", {"admin"}),
+    ("POST", "/desk/days/{day}/sync", {"admin"}),
+]
+
+
+@pytest.fixture
+def voting(app, db, make, tmp_path, monkeypatch):
+    """A team with a station, a teammate consultant who checked in and reported with a photo, today's day."""
+    from .voting_helpers import jpeg_with_location, make_day, report, token_for
+    monkeypatch.setitem(app.config, "INCIDENT_PHOTO_DIR", str(tmp_path))
+    team = make.team()
+    station = make.station(team)
+    teammate = make.user("consultant", team=team, station=station)
+    day = make_day(db)
+    token = token_for(db, day, teammate)
+    incident = report(app.test_client(), token, station.id, photo=jpeg_with_location((40, 30))).get_json()["id"]
+    return {"team": team, "station": station.id, "teammate": teammate.id, "day": day.id, "incident": incident}
+
+
+def _voting_ids(db, voting, user):
+    """The check-in in the URL: the user's own when they are a consultant, else the teammate's."""
+    from school.models import CheckIn, VotingDay
+    from school.services import voting_day
+    if user.role == "consultant":
+        voting_day.sync_checkins(db.session, db.session.get(VotingDay, voting["day"]))
+        db.session.commit()
+    owner = user.id if user.role == "consultant" else voting["teammate"]
+    checkin = db.session.scalar(select(CheckIn.id).filter_by(consultant_id=owner))
+    return {**voting, "checkin": checkin}
+
+
+@pytest.mark.parametrize("role", ["consultant", "coordinator", "admin", "trainer"])
+@pytest.mark.parametrize("method,url,allowed", VOTING_ROUTES)
+def test_voting_day_role_access(client, db, login_as, voting, role, method, url, allowed):
+    from school.models import PollingStation
+    station = db.session.get(PollingStation, voting["station"])
+    user = login_as(role, team=voting["team"] if role != "admin" else None,
+                    station=station if role == "consultant" else None)
+    response = _request(client, method, url.format(**_voting_ids(db, voting, user)))
+    if role in allowed:
+        assert response.status_code in (200, 302, 400, 409), (response.status_code, url)
+    else:
+        assert response.status_code == 404, url
+    response.close()
+
+
+@pytest.mark.parametrize("method,url,allowed", VOTING_ROUTES)
+def test_voting_day_anonymous_is_sent_to_login(client, voting, method, url, allowed):
+    url = url.format(checkin=1, **voting)
+    response = client.get(url) if method == "GET" else client.post(url)
+    if method == "GET":
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    else:
+        assert response.status_code in (302, 400)
