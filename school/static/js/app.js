@@ -139,12 +139,46 @@
       }).catch(function () { return null; });
   }
 
+  // The trainer's list: the code of this minute and marks made meanwhile (self-check-ins) appear without a
+  // reload; the page reloads only when the code starts or stops (the session begins or ends).
+  function setupLiveMarks(box) {
+    function show(row, mark) {
+      row.querySelector("[data-label]").textContent = mark.label;
+      row.querySelector("[data-source]").textContent = mark.source ? "· " + mark.source : "";
+      row.querySelector("[data-undo]").hidden = !mark.attendance;
+      row.querySelectorAll("button[data-value]").forEach(function (b) {
+        var on = b.dataset.value === mark.attendance;
+        b.setAttribute("aria-pressed", on ? "true" : "false");
+        b.classList.toggle("secondary", !on);
+      });
+    }
+    function refresh() {
+      fetch(box.dataset.live, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (body) {
+          if (!body) { return; }
+          var code = box.querySelector("[data-code]");
+          if (!!code !== !!body.code) { window.location.reload(); return; }
+          if (code) { code.textContent = body.code; }
+          Object.keys(body.marks).forEach(function (id) {
+            var row = document.querySelector("[data-booking='" + id + "']");
+            var label = row && row.querySelector("[data-label]");
+            if (label && label.textContent !== body.marks[id].label) { show(row, body.marks[id]); }
+          });
+        })
+        .catch(function () { return null; });
+    }
+    setInterval(refresh, 5000);
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-upload-progress]").forEach(setupUploadProgress);
     var form = document.querySelector("form[data-autosave]");
     if (form) { setupAutosave(form); }
     var countdown = document.querySelector(".countdown[data-deadline]");
     if (countdown) { setupCountdown(countdown); }
+    var live = document.querySelector("[data-live]");
+    if (live) { setupLiveMarks(live); }
     document.querySelectorAll("[data-print]").forEach(function (b) {
       b.addEventListener("click", function () { window.print(); });
     });
