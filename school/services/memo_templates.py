@@ -63,7 +63,8 @@ def pieces(line: str) -> list[dict]:
         hint = match.group(1).strip()
         choices = [c.strip() for c in hint.split(" / ")] if " / " in hint else []
         context = " ".join(re.findall(r"[^\s\[\]]+", line[:match.start()])[-3:])
-        result.append({"blank": hint or "…", "choices": choices, "label": (hint or context or "пропуск")})
+        result.append({"blank": hint or "…", "raw": match.group(0), "choices": choices,
+                       "label": hint or context or "пропуск"})
         last = match.end()
     if line[last:]:
         result.append({"text": line[last:]})
