@@ -18,6 +18,7 @@ from ..services.bank_rules import BankRules
 from ..services.content import load_content, read_content
 from ..services.demo import seed_demo
 from ..services.demo_attempts import simulate_attempts
+from ..services.demo_voting import seed_voting_day
 from ..services.export import readiness_csv
 from ..services.importer import ImportFailed, import_file
 from ..services.readiness import team_readiness
@@ -192,6 +193,8 @@ def setup():
     made = simulate_attempts(db.session)
     if made:
         click.echo(f"Демо-попыток тестов: {made} (статистика вопросов: /admin/quizzes/<тест>/stats)")
+    if day := seed_voting_day(db.session):
+        click.echo(f"Демо-день голосования {day.date:%d.%m.%Y} с сообщениями: /desk (coordinator1, admin), /day (consultant1-1)")
 
 
 COMMANDS = (init_db, setup, content, users, readiness, attempts)
