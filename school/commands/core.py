@@ -194,7 +194,8 @@ def setup():
     if made:
         click.echo(f"Демо-попыток тестов: {made} (статистика вопросов: /admin/quizzes/<тест>/stats)")
     if day := seed_voting_day(db.session):
-        click.echo(f"Демо-день голосования {day.date:%d.%m.%Y} с сообщениями: /desk (coordinator1, admin), /day (consultant1-1)")
+        click.echo(f"Демо-день голосования {day.date:%d.%m.%Y} с сообщениями: /desk (coordinator1, admin), "
+                   "/day (consultant1-1)")
 
 
 COMMANDS = (init_db, setup, content, users, readiness, attempts)

@@ -37,7 +37,8 @@ def _arrive(session, day, brigade: int, how_many: int, now) -> None:
                            .order_by(User.login)).all()
     for n, checkin in enumerate(rows[:how_many]):
         checkins.mark(session, checkin, "arrived", checkin.consultant_id, "web",
-                      {"Партия «Пример»": 1, "НКО «Честный голос»": 1 + n % 2}, when=now - timedelta(hours=2, minutes=n))
+                      {"Партия «Пример»": 1, "НКО «Честный голос»": 1 + n % 2},
+                      when=now - timedelta(hours=2, minutes=n))
 
 
 def _incident(session, day, brigade, number, kind, minutes, text, outcome, now):
