@@ -86,8 +86,9 @@ def station(station_id):
     if form.validate_on_submit():
         try:
             team = db.session.get(Team, form.team_id.data) if form.team_id.data else None
-            org.save_station(db.session, station, db.get_or_404(District, form.district_id.data),
-                             form.number.data, form.address.data or "", team)
+            saved = org.save_station(db.session, station, db.get_or_404(District, form.district_id.data),
+                                     form.number.data, form.address.data or "", team)
+            saved.opens_at, saved.closes_at = form.opens_at.data, form.closes_at.data
             db.session.commit()
             flash("Участок сохранён.", "success")
             return redirect(url_for("admin.stations"))
@@ -124,6 +125,7 @@ def _apply_user(form, user):
     else:
         audit.record(db.session, current_user.id, "user.update", user.id)
     user.full_name, user.role, user.team, user.polling_station = form.full_name.data, form.role.data, team, station
+    user.phone = (form.phone.data or "").strip()
     if form.active.data != user.active:
         user.active = form.active.data
         user.session_version += 1  # deactivation ends sessions at once

@@ -23,6 +23,10 @@ Column     Also accepted                             Meaning
 логин      login, username                           required for people: ASCII letters, digits and
                                                      . _ @ - (stored in lower case)
 фио        ф.и.о., full name, full_name, name, имя   required for people
+телефон    тел, тел., мобильный, phone, mobile       optional column: digits, spaces, ( ) - and a leading
+                                                     +; coordinators see their team's phones on voting
+                                                     day. Without the column phones are left as they
+                                                     are; with it, an empty cell clears the phone
 =========  ========================================  ====================================================
 
 Kinds of rows:

@@ -105,8 +105,9 @@ def _ids(rows, key_of) -> dict:
 
 
 def _user_values(ops: _Ops, rec: _Rec) -> dict:
-    return {"full_name": rec.full_name, "role": rec.kind, "team_id": ops.team_ids[rec.tkey] if rec.tkey else None,
-            "polling_station_id": ops.station_ids[rec.skey] if rec.skey else None}
+    values = {"full_name": rec.full_name, "role": rec.kind, "team_id": ops.team_ids[rec.tkey] if rec.tkey else None,
+              "polling_station_id": ops.station_ids[rec.skey] if rec.skey else None}
+    return values if rec.phone is None else {**values, "phone": rec.phone}
 
 
 def _free_coordinator_seats(session, ops: _Ops) -> None:

@@ -6,6 +6,7 @@ from .model import (
     LIMITS,
     LOGIN_RE,
     MAX_STATION,
+    PHONE_RE,
     REQUIRED,
     ROLE_WORDS,
     TITLES,
@@ -31,6 +32,8 @@ def _check_row(row: Row) -> tuple[_Rec | None, list[str]]:
     login = row.login.lower()
     if login and not LOGIN_RE.fullmatch(login):
         problems.append(f"Логин «{row.login}»: допустимы только латинские буквы, цифры и знаки . _ @ -")
+    if row.phone and not PHONE_RE.fullmatch(row.phone):
+        problems.append(f"Телефон «{row.phone}»: только цифры, пробелы, скобки, дефис и + в начале.")
     if problems:
         return None, problems
     return _rec(row, kind, number, login), []
@@ -38,7 +41,7 @@ def _check_row(row: Row) -> tuple[_Rec | None, list[str]]:
 
 def _excel_errors(row: Row) -> list[str]:
     """Cells holding an Excel error value such as #N/A (a formula that failed in the source workbook)."""
-    values = (row.district, row.team, row.station, row.address, row.role, row.login, row.full_name)
+    values = (row.district, row.team, row.station, row.address, row.role, row.login, row.full_name, row.phone or "")
     if "#" not in "".join(values):
         return []
     return [f"В ячейке «{TITLES[n]}» ошибка Excel {v}." for n, v in zip(FIELDS, values, strict=True)
@@ -70,7 +73,8 @@ def _missing(kind: str, row: Row) -> list[str]:
 
 
 def _too_long(row: Row) -> list[str]:
-    return [f"«{TITLES[n]}» длиннее {limit} символов." for n, limit in LIMITS.items() if len(getattr(row, n)) > limit]
+    return [f"«{TITLES[n]}» длиннее {limit} символов." for n, limit in LIMITS.items()
+            if len(getattr(row, n) or "") > limit]
 
 
 def _station_number(text: str) -> tuple[int | None, str | None]:
@@ -88,4 +92,4 @@ def _rec(row: Row, kind: str, number: int | None, login: str) -> _Rec:
     tkey = (dkey, _key(row.team)) if row.team else None
     return _Rec(line=row.line, kind=kind, district=row.district, dkey=dkey, team=row.team, tkey=tkey,
                 number=number, skey=(dkey, number) if number is not None else None, address=row.address,
-                login=login, full_name=row.full_name)
+                login=login, full_name=row.full_name, phone=row.phone)

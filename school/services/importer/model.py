@@ -11,7 +11,7 @@ MAX_ROWS = 100_000
 KINDS = ("districts", "teams", "stations", "coordinators", "consultants", "trainers")
 KIND_NAMES = {"districts": "Районы", "teams": "Бригады", "stations": "Участки",
               "coordinators": "Координаторы", "consultants": "Консультанты", "trainers": "Тренеры"}
-FIELDS = ("district", "team", "station", "address", "role", "login", "full_name")
+FIELDS = ("district", "team", "station", "address", "role", "login", "full_name", "phone")
 COLUMNS = {
     "district": ("район", "district"),
     "team": ("бригада", "team", "команда"),
@@ -20,6 +20,8 @@ COLUMNS = {
     "role": ("роль", "role"),
     "login": ("логин", "login", "username"),
     "full_name": ("фио", "ф.и.о.", "full name", "full_name", "name", "имя"),
+    # Optional: without the column, phones stay as they are; with it, the cell is the phone (empty clears it).
+    "phone": ("телефон", "тел", "тел.", "мобильный", "phone", "mobile"),
 }
 TITLES = {name: aliases[0] for name, aliases in COLUMNS.items()}
 ROLE_WORDS = {"консультант": "consultant", "consultant": "consultant",
@@ -29,7 +31,8 @@ REQUIRED = {"consultant": ("district", "team", "station", "login", "full_name"),
             "coordinator": ("district", "team", "login", "full_name"),
             "trainer": ("district", "login", "full_name"),
             "station": ("district", "station"), "team": ("district", "team"), "district": ("district",)}
-LIMITS = {"district": 200, "team": 200, "address": 300, "login": 120, "full_name": 200}
+LIMITS = {"district": 200, "team": 200, "address": 300, "login": 120, "full_name": 200, "phone": 50}
+PHONE_RE = re.compile(r"\+?[0-9 ()-]{5,50}")
 LOGIN_RE = re.compile(r"[a-z0-9._@-]+")
 EXCEL_ERRORS = {"#n/a", "#ref!", "#value!", "#div/0!", "#name?", "#num!", "#null!", "#spill!", "#calc!"}
 MAX_STATION = 2**31 - 1
@@ -55,6 +58,7 @@ class Row:
     role: str = ""
     login: str = ""
     full_name: str = ""
+    phone: str | None = None  # None: the file has no phone column
     problems: tuple[str, ...] = ()
 
 
@@ -105,6 +109,7 @@ class _Rec:
     address: str = ""
     login: str = ""
     full_name: str = ""
+    phone: str | None = None
 
 
 @dataclass(slots=True)
@@ -122,6 +127,7 @@ class _DbUser:
     full_name: str
     tkey: tuple | None
     skey: tuple | None
+    phone: str
 
 
 @dataclass

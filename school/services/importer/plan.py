@@ -38,9 +38,9 @@ def _load(session) -> _Existing:
     """Districts, teams, stations and users of the database, keyed as the file's rows are."""
     existing = _Existing()
     tkeys, skeys = _load_places(session, existing)
-    q = select(User.id, User.login, User.role, User.full_name, User.team_id, User.polling_station_id)
-    for id_, login, role, full_name, team_id, station_id in session.execute(q.order_by(User.id)):
-        user = _DbUser(id_, login, role, full_name, tkeys.get(team_id), skeys.get(station_id))
+    q = select(User.id, User.login, User.role, User.full_name, User.team_id, User.polling_station_id, User.phone)
+    for id_, login, role, full_name, team_id, station_id, phone in session.execute(q.order_by(User.id)):
+        user = _DbUser(id_, login, role, full_name, tkeys.get(team_id), skeys.get(station_id), phone)
         existing.users.setdefault(login.lower(), user)
         if role == "coordinator" and user.tkey:
             existing.coordinators[user.tkey].append(user)

@@ -207,6 +207,8 @@ class _Planner:
             diff.append(f"роль «{ROLE_NAMES.get(old.role, old.role)}» → «{ROLE_NAMES[rec.kind]}»")
         if old.full_name != rec.full_name:
             diff.append(f"ФИО «{old.full_name}» → «{rec.full_name}»")
+        if rec.phone is not None and old.phone != rec.phone:
+            diff.append(f"телефон «{old.phone or '—'}» → «{rec.phone or '—'}»")
         if old.tkey != rec.tkey:
             diff.append(f"бригада «{self._team(old.tkey)}» → «{self._team(rec.tkey)}»")
         if old.skey != rec.skey:
@@ -215,7 +217,7 @@ class _Planner:
 
 
 def _person_data(rec: _Rec) -> tuple:
-    return rec.kind, rec.dkey, rec.tkey, rec.skey, rec.full_name
+    return rec.kind, rec.dkey, rec.tkey, rec.skey, rec.full_name, rec.phone
 
 
 def _number(skey: tuple | None) -> str:
