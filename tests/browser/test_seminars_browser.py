@@ -90,7 +90,7 @@ def test_the_sign_in_sheet_prints_one_a4_page_per_25_names(live_server, live_dat
 
 
 @pytest.mark.parametrize("device", ["phone", "desktop"])
-def test_seminar_pages_have_no_serious_axe_violations(device, live_server, live_data, open_page, axe_path):
+def test_seminar_pages_have_no_serious_axe_violations(device, live_server, live_data, open_page, axe_path, shot):
     seminar_id = _session(live_server, live_data, extra=2)
     with live_server.app.app_context():  # a coming session too, so the sign-up forms show
         s = _db.session.get(SeminarSession, seminar_id)
@@ -112,5 +112,6 @@ def test_seminar_pages_have_no_serious_axe_violations(device, live_server, live_
         for url in urls:
             page.goto(url)
             report[url] = [v for v in run_axe(page, axe_path) if v["impact"] in BLOCKING]
+            shot(page, "seminars-" + re.sub(r"\d+|[^a-z]+", "-", url).strip("-").replace("--", "-"), device)
         logout(page)
     assert not any(report.values()), describe(report)
