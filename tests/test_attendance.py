@@ -172,3 +172,15 @@ def test_bookings_service_marks_attended_in_the_standing(db, make):
     seat = seats(db.session, [person.id])[(person.id, s.module_id)]
     assert seat.state == "attended" and seat.label.startswith("посетил(а) семинар ")
     assert bookings.may_cancel(booking, 24) is False
+
+
+def test_a_lapsed_seat_stays_on_its_sheet_and_takes_a_late_entry(db, make):
+    past = seminar(db, make, starts_in=timedelta(days=-2))
+    booking = _seat(db, make, past)
+    bookings.sign_up(db.session, seminar(db, make), booking.user, booking.user)  # absent: signs up again
+    db.session.commit()
+    assert booking.status == "lapsed"
+    attendance.enter_sheet(db.session, past, {booking.id: "present"}, past.trainer)
+    db.session.commit()
+    assert booking.attendance == "present" and booking.mark_source == "sheet"
+    assert [b.id for b in bookings.of_session(db.session, past.id, ("booked", "lapsed"))] == [booking.id]

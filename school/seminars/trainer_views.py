@@ -16,6 +16,9 @@ from .forms import MarkForm
 from .views import run
 
 SHEET_ROWS = 25  # names per A4 page of the sign-in sheet
+# Who had a seat: a booking lapses when its consultant, absent, signs up for another session; it stays on its
+# session's list and sheet, so a mark entered late still reaches it.
+SEATED = ("booked", "lapsed")
 
 
 @bp.get("/trainer")
@@ -40,7 +43,8 @@ def _back(seminar, booking=None) -> str:
 @role_required("trainer", "admin")
 def session_page(seminar_id):
     seminar = get_seminar_or_404(seminar_id)
-    return render_template("seminars/session.html", seminar=seminar, rows=bookings.of_session(db.session, seminar.id),
+    rows = bookings.of_session(db.session, seminar.id, SEATED)
+    return render_template("seminars/session.html", seminar=seminar, rows=rows,
                            waiting=bookings.of_session(db.session, seminar.id, ("waiting",)),
                            code=attendance.current_code(seminar), form=EmptyForm(), labels=LABELS, sources=SOURCES,
                            when=seminars.when, where=seminars.where)
@@ -75,8 +79,9 @@ def live(seminar_id):
     """The code of this minute and every mark, for the trainer's page to refresh itself."""
     seminar = get_seminar_or_404(seminar_id)
     code = attendance.current_code(seminar)
+    rows = bookings.of_session(db.session, seminar.id, SEATED)
     marks = {b.id: {"label": LABELS[b.attendance], "source": SOURCES.get(b.mark_source, ""),
-                    "attendance": b.attendance or ""} for b in bookings.of_session(db.session, seminar.id)}
+                    "attendance": b.attendance or ""} for b in rows}
     return jsonify(code=code.value if code else None, seconds_left=code.seconds_left if code else None, marks=marks)
 
 
@@ -84,7 +89,7 @@ def live(seminar_id):
 @role_required("trainer", "admin")
 def sheet(seminar_id):
     seminar = get_seminar_or_404(seminar_id)
-    rows = bookings.of_session(db.session, seminar.id)
+    rows = bookings.of_session(db.session, seminar.id, SEATED)
     pages = [rows[i:i + SHEET_ROWS] for i in range(0, len(rows), SHEET_ROWS)] or [[]]
     return render_template("seminars/sheet.html", seminar=seminar, pages=pages, per_page=SHEET_ROWS,
                            when=seminars.when, where=seminars.where)
@@ -95,7 +100,7 @@ def sheet(seminar_id):
 def enter(seminar_id):
     """Attendance from the paper sheet, after the session; who entered it is kept with each mark."""
     seminar = get_seminar_or_404(seminar_id)
-    rows = bookings.of_session(db.session, seminar.id)
+    rows = bookings.of_session(db.session, seminar.id, SEATED)
     form = EmptyForm()
     if form.validate_on_submit():
         values = {b.id: request.form.get(f"a-{b.id}", "") for b in rows}
