@@ -8,13 +8,15 @@ from icalendar import Calendar
 from sqlalchemy import select, text, update
 from sqlalchemy.exc import IntegrityError
 
-from school.models import AuditEntry, Booking, Module, SeminarSession
+from school.models import AuditEntry, Booking, Module, SeminarSession, User
 from school.models._types import utcnow
 from school.services import bookings
 from school.services.bookings import BookingError
 from school.services.calendar import ALMATY
 
+from .conftest import PASSWORD
 from .seminar_helpers import post, seminar
+from .test_qualification import _client
 
 
 def _actions(db):
@@ -175,7 +177,6 @@ def test_a_promotion_shows_on_the_dashboard_and_the_team_page(client, db, make, 
     login_as(waiting)
     assert "Место на семинаре освободилось" in client.get("/dashboard").get_data(as_text=True)
     coordinator = make.user("coordinator", team=team)
-    from .test_qualification import _client
     page = _client(client.application, coordinator).get(f"/teams/{team.id}").get_data(as_text=True)
     assert "из листа ожидания" in page
 
@@ -265,3 +266,14 @@ def test_sign_up_time_is_when_it_happened(db, make):
     before = utcnow()
     booking = bookings.sign_up(db.session, s, person, person)
     assert booking.created_at >= before and booking.seated_at == booking.created_at
+
+
+def test_the_admin_form_makes_a_trainer_who_lands_on_their_seminars(app, client, db, login_as):
+    login_as("admin")
+    data = {"login": "new.trainer", "full_name": "Новая Тренерова", "role": "trainer", "team_id": 0,
+            "polling_station_id": 0, "password": PASSWORD, "active": "y"}
+    assert post(client, "/admin/users/new", "/admin/users/new", **data).status_code == 302
+    trainer = db.session.scalar(select(User).filter_by(login="new.trainer"))
+    assert (trainer.role, trainer.team_id) == ("trainer", None)
+    home = _client(app, trainer).get("/")
+    assert home.headers["Location"].endswith("/trainer")
