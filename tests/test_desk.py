@@ -115,6 +115,16 @@ def test_rejected_incidents_never_count(app, db, world):
     assert "Вброс на участке 1" not in report_page and "Отклонённые при проверке (1) не включены" in report_page
 
 
+def test_the_center_sees_every_district_and_filters_by_one(app, world):
+    _, people, admin = world
+    center = client_for(app, admin)
+    html = center.get("/desk").get_data(as_text=True)
+    assert "Вброс на участке 0" in html and "Вброс на участке 1" in html and 'id="district"' in html
+    district = people[1]["team"].district_id
+    rows = center.get(f"/desk/rows?district={district}").get_data(as_text=True)
+    assert "Вброс на участке 1" in rows and "Вброс на участке 0" not in rows
+
+
 def test_center_and_days_are_admin_only(app, db, world):
     _, people, admin = world
     coordinator = client_for(app, people[0]["coordinator"])

@@ -3,10 +3,12 @@ the desk on someone's behalf. Coordinators see their team only; another team's i
 
 from flask import abort, current_app, flash, jsonify, make_response, redirect, render_template, request, url_for
 from flask_login import current_user
+from sqlalchemy import select
 
 from ..access import role_required
 from ..auth.forms import EmptyForm
 from ..extensions import db
+from ..models import District
 from ..request_limits import MB, body_limit
 from ..services import desk, incident_photos, incidents, playbook, voting_day
 from . import bp
@@ -33,7 +35,9 @@ def _queue_context():
 @bp.get("")
 @role_required(*DESK)
 def queue():
-    return render_template("desk/queue.html", poll=current_app.config["DESK_POLL_SECONDS"], **_queue_context())
+    districts = db.session.scalars(select(District).order_by(District.name)) if current_user.role == "admin" else []
+    return render_template("desk/queue.html", poll=current_app.config["DESK_POLL_SECONDS"], districts=list(districts),
+                           **_queue_context())
 
 
 @bp.get("/rows")
