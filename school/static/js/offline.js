@@ -43,7 +43,11 @@
     var b = crypto.getRandomValues(new Uint8Array(16));
     return Array.prototype.map.call(b, function (x) { return (x + 256).toString(16).slice(1); }).join("");
   }
-  function hhmm(iso) { return new Date(iso).toLocaleTimeString("ru-RU", { hour: "2-digit", minute: "2-digit" }); }
+  // Times as the server shows them: Almaty, whatever zone the phone is set to.
+  var ZONE = "Asia/Almaty";
+  function hhmm(iso) {
+    return new Date(iso).toLocaleTimeString("ru-RU", { hour: "2-digit", minute: "2-digit", timeZone: ZONE });
+  }
   function valid(dev) { return dev && dev.token && new Date(dev.expires_at).getTime() > Date.now(); }
 
   // ---- the queue view (report page and day page)
@@ -123,7 +127,8 @@
     var status = box.querySelector("[data-device-status]"), userId = Number(box.dataset.userId);
     function show(dev) {
       status.textContent = "Этот телефон отправляет сообщения и без связи, и после выхода из системы — до " +
-        new Date(dev.expires_at).toLocaleString("ru-RU", { day: "2-digit", month: "2-digit", hour: "2-digit", minute: "2-digit" }) + ".";
+        new Date(dev.expires_at).toLocaleString("ru-RU", { day: "2-digit", month: "2-digit", hour: "2-digit",
+                                                          minute: "2-digit", timeZone: ZONE }) + ".";
     }
     if (box.dataset.arrived !== "1") { return; }
     device.get().then(function (dev) {
