@@ -8,7 +8,8 @@ Each pool is a team of fresh consultants (bulk INSERTs) with signed-in session c
 * start:  consultants with no attempt; each line starts the quiz once (POST /quizzes/<slug>/start);
 * submit: consultants with an open attempt, every question answered; each line submits it once
           (the whole form, as the page posts it, with confirm=1);
-* save:   consultants with an open attempt; one line per question (autosave of one answer, JSON);
+* save:   consultants with an open attempt; one line per question, each sent once (autosave of one
+          answer, JSON);
 * page:   consultants with an open attempt, half answered; GET /attempts/<id> (the quiz page).
 
 Usage (DATABASE_URL set, after bench/seed.py):
@@ -41,7 +42,8 @@ from school.services.question_types import REGISTRY  # noqa: E402
 
 QUIZ = os.environ.get("BENCH_QUIZ", "election-law")
 POOL = int(os.environ.get("BENCH_POOL", "2000"))  # start and submit: one consultant per request
-CYCLED = int(os.environ.get("BENCH_CYCLED", "200"))  # save and page: requests cycle through these
+SAVES = int(os.environ.get("BENCH_SAVE_POOL", "600"))  # save: 20 lines each, each sent once
+CYCLED = int(os.environ.get("BENCH_CYCLED", "200"))  # quiz page: requests cycle through these
 CHUNK = 2000
 
 
@@ -118,7 +120,7 @@ def write_wrk_pools(app, out: Path) -> None:
     if quiz is None:
         raise SystemExit(f"no quiz «{QUIZ}» in the database")
     pools = {name: consultants(session, name, n)
-             for name, n in (("start", POOL), ("submit", POOL), ("save", CYCLED), ("page", CYCLED))}
+             for name, n in (("start", POOL), ("submit", POOL), ("save", SAVES), ("page", CYCLED))}
     attempts = {"submit": open_attempts(session, quiz, pools["submit"], 1.0, rng),
                 "save": open_attempts(session, quiz, pools["save"], 0.5, rng),
                 "page": open_attempts(session, quiz, pools["page"], 0.5, rng)}
@@ -158,10 +160,10 @@ def write_load_pool(app, count: int, out: Path) -> None:
     out.write_text(json.dumps({"quiz": QUIZ, "users": users}))
 
 
-def check(out: Path, pool: str, requests: int, connections: int) -> int:
+def check(out: Path, pool: str, requests: int, connections: int, statuses: str = "") -> int:
     """Did the row do what it claims? start: one attempt started per request; submit: one attempt
     graded per request, its score matching its answers; save: the answers saved (each request saves
-    one question; the lines cycle). wrk may stop with one request in flight per connection."""
+    one question, each line once). wrk may stop with one request in flight per connection."""
     state = json.loads((out / "pools.json").read_text())
     user_ids, session = state[pool], db.session
     attempts = select(Attempt.id).where(Attempt.user_id.in_(user_ids))
@@ -169,14 +171,16 @@ def check(out: Path, pool: str, requests: int, connections: int) -> int:
         since = datetime.fromisoformat(state["prepared_at"])
         done = session.scalar(select(func.count()).select_from(AttemptQuestion).where(
             AttemptQuestion.attempt_id.in_(attempts), AttemptQuestion.answered_at > since))
-        expected = min(requests, state["save_lines"])
-        ok, what = expected - connections <= done <= expected + connections, "answers saved since prepared"
+        ok, what = requests <= done <= requests + connections, "answers saved since prepared"
     else:
         if pool == "submit":
             attempts = attempts.where(Attempt.status == "submitted")
         done = session.scalar(select(func.count()).select_from(attempts.subquery()))
         ok = requests <= done <= requests + connections
         what = "attempts started" if pool == "start" else "attempts graded"
+    expected = "200" if pool == "save" else "302"  # the JSON answer; a redirect to the attempt
+    if statuses and any(not part.startswith(expected + "=") for part in statuses.split()):
+        ok, what = False, what + f", but not every answer was {expected}"
     if pool == "submit":
         wrong = [a.id for a in session.scalars(select(Attempt).where(Attempt.user_id.in_(user_ids),
                                                                      Attempt.status == "submitted"))
@@ -184,7 +188,8 @@ def check(out: Path, pool: str, requests: int, connections: int) -> int:
                  or any(q.answer is None for q in a.questions)]
         ok = ok and not wrong
         what += f", {len(wrong)} with a score or answers that do not match"
-    print(f"# check {pool}: {requests} requests, {done} {what}: {'ok' if ok else 'MISMATCH'}")
+    print(f"# check {pool}: {requests} requests ({statuses or 'statuses unknown'}), {done} {what}: "
+          f"{'ok' if ok else 'MISMATCH'}")
     return 0 if ok else 1
 
 
@@ -196,7 +201,7 @@ def main(argv):
         if argv[:1] == ["load"]:
             return write_load_pool(app, int(argv[1]), Path(argv[2]))
         if argv[:1] == ["check"]:
-            return check(Path(argv[1]), argv[2], int(argv[3]), int(argv[4]))
+            return check(Path(argv[1]), argv[2], int(argv[3]), int(argv[4]), " ".join(argv[5:]))
     raise SystemExit(__doc__)
 
 

@@ -102,6 +102,7 @@ measure() {
     cpu1="$(cpu_seconds "${APP_PIDS[@]}")"
     profile_stop
     cat "$TMP/wrk.out" >>"$TMP/wrk-all.out"
+    STATUSES="$(sed -n 's/^BENCH_STATUS //p' "$TMP/wrk.out")"
     REQUESTS="$(awk '/ requests in / {print $1}' "$TMP/wrk.out")"
     local rps p50 p95 p99 non2xx sock errors kb cpu_ms share="—"
     rps="$(awk '/^Requests\/sec:/ {print $2}' "$TMP/wrk.out")"
@@ -202,8 +203,8 @@ send_line() {
     [[ -n "$body" ]] && args+=(--data "$body")
     curl "${args[@]}" "$BASE$path"
 }
-pool_check() {  # pool_check POOL CONNS: attempts started / graded = wrk's requests (database check)
-    "$PY" bench/pools.py check "$TMP" "$1" "$REQUESTS" "$2" | tee -a "$OUT"
+pool_check() {  # pool_check POOL CONNS: answers saved / attempts started / graded = wrk's requests (database check)
+    "$PY" bench/pools.py check "$TMP" "$1" "$REQUESTS" "$2" "$STATUSES" | tee -a "$OUT"
 }
 
 IFS=$'\t' read -r _ PAGE_PATH PAGE_COOKIE _ < <(head -n1 "$TMP/page.tsv")
@@ -216,7 +217,7 @@ page "section GET, writes progress" "$CONSULTANT" "/modules/$BENCH_MODULE/$BENCH
 check_200 "$PAGE_COOKIE" "$PAGE_PATH"
 measure "quiz page (open attempt, $BENCH_QUESTIONS questions)" "" "/" "$CONNECTIONS" "$TMP/page.tsv"
 check_200 "$PAGE_COOKIE" "$PAGE_PATH"
-measure "save one answer (autosave POST)" "" "/" "$CONNECTIONS" "$TMP/save.tsv"
+measure "save one answer (autosave POST)" "" "/" "$CONNECTIONS" "$TMP/save.tsv" 1
 REQUESTS=$(( REQUESTS + 1 )) pool_check save "$CONNECTIONS"  # + the one sent by curl above
 measure "start an attempt (a fresh consultant each)" "" "/" "$CONNECTIONS" "$TMP/start.tsv" 1
 pool_check start "$CONNECTIONS"

@@ -8,10 +8,12 @@
 -- Without BENCH_REQUESTS, wrk sends its usual request (the URL and -H headers).
 
 local counter = 0
+local threads = {}
 
 function setup(thread)
     counter = counter + 1
     thread:set("id", counter)
+    threads[counter] = thread
 end
 
 local requests_file = os.getenv("BENCH_REQUESTS") or ""
@@ -35,6 +37,13 @@ if requests_file ~= "" then
         exhausted = wrk.format("GET", "/bench-pool-exhausted", { ["User-Agent"] = "observer-school-bench" })
     end
 
+    codes = {}
+
+    -- wrk counts a 3xx as a success: count every status, so a redirect to /login cannot pass unseen
+    function response(status, headers, body)
+        codes[status] = (codes[status] or 0) + 1
+    end
+
     function request()
         i = i + 1
         if i > #reqs then
@@ -46,6 +55,14 @@ if requests_file ~= "" then
 end
 
 function done(summary, latency, requests)
+    local total = {}
+    for _, thread in ipairs(threads) do
+        for status, n in pairs(thread:get("codes") or {}) do total[status] = (total[status] or 0) + n end
+    end
+    local parts = {}
+    for status, n in pairs(total) do parts[#parts + 1] = status .. "=" .. n end
+    table.sort(parts)
+    if #parts > 0 then io.write("BENCH_STATUS " .. table.concat(parts, " ") .. "\n") end
     io.write(string.format("BENCH_LATENCY p50=%.2f p95=%.2f p99=%.2f\n",
         latency:percentile(50) / 1000, latency:percentile(95) / 1000, latency:percentile(99) / 1000))
 end
