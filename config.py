@@ -60,6 +60,17 @@ class Config:
     # Voting day: incident photos live outside the web root; the desk's queue refreshes itself this often.
     INCIDENT_PHOTO_DIR = os.environ.get("INCIDENT_PHOTO_DIR", str(BASE_DIR / "instance" / "incident-photos"))
     DESK_POLL_SECONDS = int(os.environ.get("DESK_POLL_SECONDS", "15"))
+    # /api/reports has no session or CSRF: wrong device tokens per address, and reports per token
+    # (a phone's offline queue sends a few at once; a flood stops).
+    REPORT_GUESS_LIMIT = os.environ.get("REPORT_GUESS_LIMIT", "20 per minute")
+    REPORT_TOKEN_LIMIT = os.environ.get("REPORT_TOKEN_LIMIT", "60 per minute")
+    # The tally: protocol photos (outside the web root, like incident photos); a station is flagged when its
+    # turnout is this many points from its district's median, or when this many of its lines (each at least
+    # the minimum value: small numbers coincide by chance) equal another station's.
+    PROTOCOL_PHOTO_DIR = os.environ.get("PROTOCOL_PHOTO_DIR", str(BASE_DIR / "instance" / "protocol-photos"))
+    TALLY_TURNOUT_POINTS = float(os.environ.get("TALLY_TURNOUT_POINTS", "15"))
+    TALLY_IDENTICAL_LINES = int(os.environ.get("TALLY_IDENTICAL_LINES", "3"))
+    TALLY_IDENTICAL_MIN_VALUE = int(os.environ.get("TALLY_IDENTICAL_MIN_VALUE", "10"))
     # Overrides of the question-bank rules (school/services/bank_rules.py, BankRules): none, the center's rules.
     CONTENT_RULES: dict = {}
 

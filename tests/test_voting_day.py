@@ -180,3 +180,16 @@ def test_board_is_red_from_30_minutes_before_opening(db, make, org, monkeypatch)
     arrive(db, day, consultant)
     rows = checkins.board(db.session, day, team_id=team.id)
     assert [(r.station.number, r.state) for r in rows] == [(310, "waiting"), (301, "present")]
+
+
+def test_report_api_limits_token_guessing_per_address_and_floods_per_token(app, client, db, org, monkeypatch):
+    """Without a session or CSRF, the API is limited on its own: wrong tokens per address, reports per token."""
+    _, station, _, consultant = org
+    monkeypatch.setitem(app.config, "REPORT_GUESS_LIMIT", "3 per minute")
+    monkeypatch.setitem(app.config, "REPORT_TOKEN_LIMIT", "4 per minute")
+    codes = [report(client, f"guess-{i}", station.id).status_code for i in range(4)]
+    assert codes == [401, 401, 401, 429]
+    token = token_for(db, make_day(db), consultant)
+    sent = [report(client, token, station.id, client_id=f"a1b2c3d4-0000-4000-8000-00000000010{i}",
+                   environ_base={"REMOTE_ADDR": "10.9.9.9"}).status_code for i in range(5)]
+    assert sent == [201, 201, 201, 201, 429]  # a real phone's queue of four goes through; a flood stops

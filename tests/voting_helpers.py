@@ -34,7 +34,7 @@ def token_for(db, day, user) -> str:
 
 
 def report(client, token, station_id, kind="02-case", client_id="a1b2c3d4-0000-4000-8000-000000000001",
-           photo=None, **fields):
+           photo=None, environ_base=None, **fields):
     data = {"client_id": client_id, "station_id": str(station_id), "kind": kind, "description": "Не пускают",
             "written_at": (utcnow() - timedelta(minutes=5)).isoformat(), **fields}
     fields = list(data.items())
@@ -43,7 +43,7 @@ def report(client, token, station_id, kind="02-case", client_id="a1b2c3d4-0000-4
     # Encoded in memory: the test client spools bodies over 500 KB to a temporary file it never closes.
     boundary, body = encode_multipart(MultiDict(fields))
     return client.post("/api/reports", data=body, headers={"Authorization": f"Bearer {token}"},
-                       content_type=f"multipart/form-data; boundary={boundary}")
+                       content_type=f"multipart/form-data; boundary={boundary}", environ_base=environ_base or {})
 
 
 def jpeg_with_location(size=(3000, 2000)) -> bytes:

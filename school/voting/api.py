@@ -1,11 +1,12 @@
 """POST /api/reports: a report from a phone, authorised by its device token (not the session, not CSRF), so a
 report written at 14:00 and sent from the queue at 21:00 still arrives. Idempotent by the phone's id."""
 
+import hashlib
 from datetime import datetime
 
 from flask import current_app, jsonify, request
 
-from ..extensions import csrf, db
+from ..extensions import csrf, db, limiter
 from ..models import VotingDay
 from ..models.voting import STATUSES
 from ..request_limits import MB, body_limit
@@ -16,6 +17,15 @@ from . import bp
 def _bearer() -> str:
     header = request.headers.get("Authorization", "")
     return header[7:].strip() if header.startswith("Bearer ") else ""
+
+
+def _guess_key() -> str:
+    return "report-address:" + (request.remote_addr or "-")
+
+
+def _token_key() -> str:
+    # A digest, so no usable token sits in the limiter's storage.
+    return "report-token:" + hashlib.sha256(_bearer().encode()).hexdigest()[:32]
 
 
 def _when(raw: str | None) -> datetime | None:
@@ -42,6 +52,10 @@ def _report() -> incidents.Report:
 @bp.post("/api/reports")
 @csrf.exempt
 @body_limit(11 * MB)
+@limiter.limit(lambda: current_app.config["REPORT_GUESS_LIMIT"], key_func=_guess_key,
+               deduct_when=lambda response: response.status_code == 401)
+@limiter.limit(lambda: current_app.config["REPORT_TOKEN_LIMIT"], key_func=_token_key,
+               deduct_when=lambda response: response.status_code != 401)
 def api_report():
     token = device_tokens.verify(db.session, _bearer())
     if token is None:
