@@ -25,13 +25,14 @@ def create_app(config_class=None):
     from .quiz import bp as quiz_bp
     from .readiness import bp as readiness_bp
     from .seminars import bp as seminars_bp
+    from .tally import bp as tally_bp
     from .voting import bp as voting_bp
 
     requestlog.init_app(app)  # first, so that refused requests are tagged and logged too
     request_limits.init_app(app)  # before the extensions: CSRF and the rate limiter read the body
     setup.init_extensions(app)
     for bp in (auth_bp, learn_bp, quiz_bp, readiness_bp, seminars_bp, admin_bp, certificates_bp,
-               playbook_bp, voting_bp, desk_bp, health_bp):
+               playbook_bp, voting_bp, desk_bp, tally_bp, health_bp):
         app.register_blueprint(bp)
     errors.init_app(app)
     security.init_app(app)

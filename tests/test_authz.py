@@ -277,3 +277,90 @@ def test_voting_day_anonymous_is_sent_to_login(client, voting, method, url, allo
         assert response.status_code == 302 and "/login" in response.headers["Location"]
     else:
         assert response.status_code in (302, 400)
+
+
+# The tally (issue 17): a consultant opens only their own station's protocols, a coordinator their team's, the
+# center everything; settling and checking relations is the desk's, verdicts, quarantine, corrections, the
+# tally itself, the official figures and the election's setup are the center's.
+ENTRY = {"consultant", "coordinator", "admin"}
+STATION = "/tally/stations/{station}/contests/{contest}"
+TALLY_ROUTES = [
+    ("GET", "/tally", ENTRY),
+    ("GET", STATION, ENTRY),
+    ("POST", STATION + "/photos", ENTRY),
+    ("GET", STATION + "/enter/1", ENTRY),
+    ("POST", STATION + "/enter/2", ENTRY),
+    ("POST", "/tally/contests/{contest}/check", ENTRY),
+    ("GET", "/tally/photos/{photo}", ENTRY),
+    ("POST", "/tally/copies/{copy}/settle", DESK),
+    ("POST", "/tally/copies/{copy}/verify", DESK),
+    ("GET", "/tally/stations/{station}/card", DESK),
+    ("GET", "/tally/protocols.csv", DESK),
+    ("POST", "/tally/copies/{copy}/verdict", {"admin"}),
+    ("POST", "/tally/copies/{copy}/quarantine", {"admin"}),
+    ("GET", "/tally/copies/{copy}/correct", {"admin"}),
+    ("GET", "/tally/center", {"admin"}),
+    ("GET", "/tally/official", {"admin"}),
+    ("GET", "/tally/official/differences.csv", {"admin"}),
+    ("GET", "/tally/elections", {"admin"}),
+    ("GET", "/tally/elections/{election}", {"admin"}),
+    ("POST", "/tally/elections/{election}/contests", {"admin"}),
+    ("GET", "/tally/contests/{contest}/setup", {"admin"}),
+    ("POST", "/tally/contests/{contest}/lines", {"admin"}),
+    ("POST", "/tally/lines/{line}", {"admin"}),
+    ("POST", "/tally/lines/{line}/delete", {"admin"}),
+    ("POST", "/tally/contests/{contest}/relations", {"admin"}),
+    ("POST", "/tally/relations/{relation}", {"admin"}),
+]
+
+
+@pytest.fixture
+def tally(app, db, make, tmp_path, monkeypatch):
+    """The example election, a team with a station, and that station's protocol with one stored photo."""
+    from school.models import ProtocolPhoto
+    from school.services import example_election, incident_photos, protocol_copies, voting_day
+
+    from .tally_helpers import protocol_jpeg
+    monkeypatch.setitem(app.config, "PROTOCOL_PHOTO_DIR", str(tmp_path))
+    election = example_election.create(db.session, None, voting_day.today())
+    team = make.team()
+    station = make.station(team)
+    contest = election.contests[0]
+    copy = protocol_copies.locked(db.session, station, contest)
+    stored = incident_photos.store(str(tmp_path), protocol_jpeg())
+    photo = ProtocolPhoto(copy_id=copy.id, page=1, **vars(stored))
+    db.session.add(photo)
+    db.session.commit()
+    return {"team": team, "station_row": station, "station": station.id, "contest": contest.id, "copy": copy.id,
+            "photo": photo.id, "election": election.id, "line": contest.lines[-1].id,
+            "relation": contest.relations[-1].id}
+
+
+@pytest.mark.parametrize("role", ["consultant", "coordinator", "admin", "trainer"])
+@pytest.mark.parametrize("method,url,allowed", TALLY_ROUTES)
+def test_tally_role_access(client, login_as, tally, role, method, url, allowed):
+    login_as(role, team=tally["team"] if role != "admin" else None,
+             station=tally["station_row"] if role == "consultant" else None)
+    response = _request(client, method, url.format(**tally))
+    if role in allowed:
+        assert response.status_code in (200, 302, 400, 409), (response.status_code, url)
+    else:
+        assert response.status_code == 404, url
+    response.close()
+
+
+@pytest.mark.parametrize("method,url,allowed", TALLY_ROUTES)
+def test_tally_anonymous_is_sent_to_login(client, tally, method, url, allowed):
+    url = url.format(**tally)
+    response = client.get(url) if method == "GET" else client.post(url)
+    if method == "GET":
+        assert response.status_code == 302 and "/login" in response.headers["Location"]
+    else:
+        assert response.status_code in (302, 400)
+
+
+def test_tally_other_teams_station_is_404(client, login_as, make, tally):
+    login_as("coordinator", team=make.team())
+    for url in (STATION, STATION + "/enter/1", "/tally/stations/{station}/card", "/tally/photos/{photo}"):
+        assert client.get(url.format(**tally)).status_code == 404, url
+    assert _request(client, "POST", "/tally/copies/{copy}/settle".format(**tally)).status_code == 404

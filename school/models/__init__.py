@@ -5,12 +5,22 @@ from .audit import AuditEntry
 from .certificate import Certificate
 from .contact import CONTACT_KINDS, Contact
 from .content import Memo, Module, Question, Quiz, Section
+from .election import Contest, ControlRelation, Election, OfficialResult, ProtocolLine
 from .history import QuestionVersion, SectionVersion
 from .invitation import Invitation
 from .lawchange import LawChange, Recheck
 from .org import District, PollingStation, Team, User
 from .playbook import Situation
 from .progress import SectionProgress
+from .protocol import (
+    ProtocolCopy,
+    ProtocolEntry,
+    ProtocolEvent,
+    ProtocolPhoto,
+    ProtocolVersion,
+    RelationCheck,
+    Settlement,
+)
 from .qualification import Qualification
 from .readiness import Signoff
 from .seminar import Booking, CompletionRule, SeminarSession
@@ -29,8 +39,11 @@ __all__ = [
     "CONTACT_KINDS",
     "CompletionRule",
     "Contact",
+    "Contest",
+    "ControlRelation",
     "DeviceToken",
     "District",
+    "Election",
     "Incident",
     "IncidentEvent",
     "IncidentPhoto",
@@ -38,16 +51,25 @@ __all__ = [
     "LawChange",
     "Memo",
     "Module",
+    "OfficialResult",
     "PollingStation",
+    "ProtocolCopy",
+    "ProtocolEntry",
+    "ProtocolEvent",
+    "ProtocolLine",
+    "ProtocolPhoto",
+    "ProtocolVersion",
     "Qualification",
     "Question",
     "QuestionVersion",
     "Quiz",
     "Recheck",
+    "RelationCheck",
     "Section",
     "SectionVersion",
     "SectionProgress",
     "SeminarSession",
+    "Settlement",
     "Signoff",
     "Situation",
     "Team",

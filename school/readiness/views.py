@@ -4,6 +4,7 @@ from flask_login import current_user
 from ..access import get_team_or_404, role_required
 from ..extensions import db
 from ..models._types import utcnow
+from ..services import elections
 from ..services.calendar import countdown
 from ..services.export import readiness_csv, readiness_xlsx
 from ..services.readiness import SORTS, STATUSES, team_readiness
@@ -32,7 +33,8 @@ def team(team_id):
     team = get_team_or_404(team_id)
     status, sort = _filters()
     readiness = team_readiness(db.session, team.id, status, sort)
-    days = countdown(current_app.config["ELECTION_DATE"], current_app.config["QUALIFICATION_DEADLINE"])
+    days = countdown(elections.election_date(db.session, current_app.config["ELECTION_DATE"]),
+                     current_app.config["QUALIFICATION_DEADLINE"])
     size = current_app.config["READINESS_PAGE_SIZE"]
     pages = max(1, -(-len(readiness.rows) // size))
     page = min(max(1, request.args.get("page", 1, type=int)), pages)

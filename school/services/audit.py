@@ -37,6 +37,13 @@ ACTIONS = {
     "attendance.sheet": "Посещение с листа",
     "attendance.undo": "Отметка снята",
     "completion.rule": "Правило завершения модуля",
+    "election.create": "Выборы",
+    "election.update": "Изменение выборов",
+    "contest.create": "Протокол выборов",
+    "protocol_line.save": "Строка протокола",
+    "protocol_line.delete": "Строка протокола удалена",
+    "relation.save": "Контрольное соотношение",
+    "official.import": "Официальные итоги",
 }
 
 

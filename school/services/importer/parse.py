@@ -30,6 +30,14 @@ def parse_file(filename: str, data: bytes) -> tuple[list[Row], list[RowError]]:
     return _rows_from(records)
 
 
+def read_records(filename: str, data: bytes) -> list[tuple[int, list[str]]]:
+    """(line, cells) of a CSV or XLSX file, for other imports (the official figures); ValueError says why not."""
+    kind = _file_kind(filename, data)
+    if kind == "xls":
+        raise _FileProblem("Формат .xls не поддерживается: сохраните файл как .xlsx или CSV UTF-8.")
+    return _xlsx_records(data) if kind == "xlsx" else _csv_records(data)
+
+
 def _file_kind(filename: str, data: bytes) -> str:
     """xlsx, xls or csv, by the file name's extension, else by the content (a ZIP is an XLSX)."""
     ext = PurePath(filename or "").suffix.lower()
