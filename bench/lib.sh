@@ -105,7 +105,9 @@ http {
     fastcgi_temp_path $TMP/nginx/fastcgi;
     uwsgi_temp_path $TMP/nginx/uwsgi;
     scgi_temp_path $TMP/nginx/scgi;
-    upstream school { $servers keepalive 32; }
+    # gunicorn closes an idle keep-alive connection after 2 s (its keepalive); nginx must drop it first,
+    # or a POST sent on a connection gunicorn is closing comes back as 502 (nginx never retries a POST).
+    upstream school { $servers keepalive 32; keepalive_timeout 1s; }
     server {
         listen 127.0.0.1:$port;
         client_max_body_size 20m;
