@@ -3,6 +3,7 @@ stations, people, a protocol photo, real-looking figures that pass every relatio
 
 import io
 from dataclasses import dataclass
+from pathlib import Path
 
 from PIL import Image
 from werkzeug.datastructures import FileStorage, MultiDict
@@ -82,9 +83,10 @@ def enter(client, station, contest, round_, values, **extra):
     return post(client, f"{base(station, contest)}/enter/{round_}", **form_of(values, **extra))
 
 
-def seed(db, station, contest, values, first_by, second_by=None, second=None):
+def seed(db, station, contest, values, first_by, second_by=None, second=None, photo_dir=None):
     """A protocol entered through the services (as the desk, from photos rows): round 1, and round 2 when a
-    second person is given (the same figures unless `second` says otherwise). Returns the copy."""
+    second person is given (the same figures unless `second` says otherwise). The photos' files are written
+    only when a folder is given. Returns the copy."""
     from uuid import uuid4
 
     from school.models import ProtocolPhoto
@@ -92,8 +94,12 @@ def seed(db, station, contest, values, first_by, second_by=None, second=None):
 
     copy = protocol_copies.locked(db.session, station, contest)
     for page in range(1, contest.pages + 1):
-        copy.photos.append(ProtocolPhoto(page=page, file_name=f"{uuid4().hex}.jpg", sha256="0" * 64,
-                                         original_sha256="0" * 64, width=1, height=1, size=1))
+        name = f"{uuid4().hex}.jpg"
+        copy.photos.append(ProtocolPhoto(page=page, file_name=name, sha256="0" * 64, original_sha256="0" * 64,
+                                         width=900, height=1270, size=1))
+        if photo_dir:
+            Path(photo_dir).mkdir(parents=True, exist_ok=True)
+            (Path(photo_dir) / name).write_bytes(protocol_jpeg())
     mode = contest.election.second_entry
     protocol_entry.enter(db.session, copy, 1, protocol_entry.Who(first_by, False, True),
                          protocol_entry.Entry(values, "как в копии", None, "фото от наблюдателя"), mode)

@@ -80,12 +80,13 @@ def test_protocols_csv_every_line_scoped_and_neutralised(app, db, make, city):
     far.district.name = "=HYPERLINK(\"http://x\")"
     seed(db, near[0], w.mazhilis, figures(), w.admin, admin2)
     seed(db, far, w.mazhilis, figures(), w.admin, admin2)
+    seed(db, near[1], w.mazhilis, figures(voters=1777), w.admin)  # first entry only: its figures stay out
     admin = client_for(app, w.admin).get(f"/tally/protocols.csv?contest={w.mazhilis.id}")
     assert admin.headers["Cache-Control"] == "no-store" and "attachment" in admin.headers["Content-Disposition"]
     text = admin.get_data(as_text=True)
     header = text.splitlines()[0]
     assert all(f"({code})" in header for code in figures())
-    assert "'=HYPERLINK" in text and "1850" in text
+    assert "'=HYPERLINK" in text and "1850" in text and "1777" not in text and "не сверены" in text
     coordinator = client_for(app, w.coordinator).get(f"/tally/protocols.csv?contest={w.mazhilis.id}")
     lines = coordinator.get_data(as_text=True).splitlines()
     assert len(lines) == 1 + len(near) and not any(";601;" in line for line in lines)
@@ -107,7 +108,7 @@ def test_coordinator_sees_team_stations_with_flags_and_the_photo(app, db, city):
     assert coordinator.get(f"/tally/stations/{far.id}/card").status_code == 404
 
 
-def test_the_election_date_drives_the_countdown(app, db, make, monkeypatch):
+def test_the_election_date_drives_the_countdown_and_the_voting_day(app, db, make):
     from datetime import timedelta
 
     from school.services import example_election, voting_day
@@ -120,3 +121,5 @@ def test_the_election_date_drives_the_countdown(app, db, make, monkeypatch):
     db.session.commit()
     html = client.get(f"/teams/{team.id}").get_data(as_text=True)
     assert f"({when:%d.%m.%Y}): <strong>30 дн.</strong>" in html
+    days = client_for(app, make.user("admin")).get("/desk/days").get_data(as_text=True)
+    assert f'value="{when.isoformat()}"' in days  # a new voting day starts from the election's date

@@ -166,6 +166,8 @@ def test_consultant_again_blind_when_the_center_chooses(app, db, make, photo_dir
         as_text=True)
     form = consultant.get(f"{base(w.station, w.mazhilis)}/enter/2").get_data(as_text=True)
     assert 'value="602"' not in form
+    page = consultant.get(base(w.station, w.mazhilis)).get_data(as_text=True)
+    assert "скрыто до второго ввода" in page and ">602<" not in page  # not even to its author
     assert enter(consultant, w.station, w.mazhilis, 2, figures(outside=41)).status_code == 302
     copy = _copy(db, w)
     assert copy.state == "second"

@@ -18,6 +18,7 @@ from ..services.bank_rules import BankRules
 from ..services.content import load_content, read_content
 from ..services.demo import seed_demo
 from ..services.demo_attempts import simulate_attempts
+from ..services.demo_tally import seed_tally
 from ..services.demo_voting import seed_voting_day
 from ..services.export import readiness_csv
 from ..services.importer import ImportFailed, import_file
@@ -196,6 +197,9 @@ def setup():
     if day := seed_voting_day(db.session):
         click.echo(f"Демо-день голосования {day.date:%d.%m.%Y} с сообщениями: /desk (coordinator1, admin), "
                    "/day (consultant1-1)")
+    if election := seed_tally(db.session, current_app.config["PROTOCOL_PHOTO_DIR"]):
+        click.echo(f"Демо-выборы {election.date:%d.%m.%Y} с протоколами: /tally/center (admin), /tally "
+                   "(coordinator1, consultant1-1)")
 
 
 COMMANDS = (init_db, setup, content, users, readiness, attempts)

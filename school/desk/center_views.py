@@ -10,7 +10,7 @@ from ..auth.forms import EmptyForm
 from ..extensions import db
 from ..models import District, PollingStation, VotingDay
 from ..models._types import utcnow
-from ..services import audit, incident_stats, playbook, voting_day
+from ..services import audit, elections, incident_stats, playbook, voting_day
 from ..services.export import table_csv
 from . import bp
 from .forms import VotingDayForm
@@ -61,7 +61,8 @@ def station_report(station_id):
 @bp.route("/days", methods=["GET", "POST"])
 @role_required("admin")
 def days():
-    form = VotingDayForm()
+    election = elections.current(db.session)  # the election's date is the voting date once it is set up
+    form = VotingDayForm(date=election.date if election else None, title=election.name[:200] if election else "")
     if form.validate_on_submit():
         try:
             day = voting_day.create_day(db.session, current_user.id, form.date.data, form.title.data or "",

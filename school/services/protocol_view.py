@@ -1,6 +1,6 @@
-"""What one protocol's page shows to whom: the photos next to the figures, both entries (the first stays hidden
-from everyone but its author until the independent second entry is in), the conflicts, the relations, the
-versions, the history, and which steps this person may take."""
+"""What one protocol's page shows to whom: the photos next to the figures, both entries (until the independent
+second entry is in, the first is shown only to its author, and not even to them when they are to make the
+second), the conflicts, the relations, the versions, the history, and which steps this person may take."""
 
 from dataclasses import dataclass, field
 
@@ -62,7 +62,10 @@ def build(session, user: User, station: PollingStation, contest: Contest) -> Cop
     if copy is None:
         return view
     view.first, view.second = reconcile.current_entries(copy)
-    view.first_hidden = copy.state == "first" and view.first is not None and view.first.entered_by_id != user.id
+    # Blind: whoever could still make the second entry (the first's author too, when the center chose «the
+    # consultant again») does not see the first one's figures, nor does anyone else but its author.
+    view.first_hidden = copy.state == "first" and view.first is not None and (
+        view.first.entered_by_id != user.id or view.may_enter[2] is None)
     if view.desk:
         view.conflicts = reconcile.conflicts(session, copy, [x.code for x in contest.lines])
     if not view.first_hidden:

@@ -13,13 +13,14 @@ def line_titles(contest: Contest) -> list[str]:
 
 
 def protocols_table(contest: Contest, rows: list[Row], flagged: list[Flagged]) -> list[list]:
-    """One row per station: its states, the figures (agreed, else the first entry, said in «Цифры»), its flags."""
+    """One row per station: its states, the agreed figures (none before reconciliation: the second entry is made
+    blind, and the desk that makes it can export), its flags."""
     flags = {f.row.station_id: f.flags for f in flagged}
     header = ["Район", "Участок", "Протокол", "Ввод", "Оценка", "Карантин", "В итогах", "Версия", "Цифры"]
     table = [header + line_titles(contest) + ["Флаги"]]
     for row in rows:
-        source = "сверенные" if row.version else ("первый ввод" if row.values else "")
-        values = row.values or {}
+        source = f"версия {row.version}" if row.version else ("не сверены" if row.copy_id else "")
+        values = row.values if row.version else {}
         table.append([row.district, row.number, contest.code, ENTRY_STATES[row.state],
                       VERDICTS.get(row.verdict, ""), "да" if row.quarantined else "", "да" if row.counted else "нет",
                       row.version or "", source]

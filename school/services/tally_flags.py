@@ -1,6 +1,7 @@
 """Which stations to look at: a failed control relation (flagged, or verified on the photo: a finding), a
-turnout far from the district's median, or several lines identical to another station's. Computed over every
-protocol with figures except rejected ones (the agreed version, else the first entry)."""
+turnout far from the district's median, or several lines identical to another station's. Rejected protocols are
+left out. Relations are checked on the agreed figures, else on the first entry (said so; only the relation's
+message is shown, so the second entry stays blind); turnout and identical lines on agreed figures only."""
 
 import statistics
 from collections import Counter, defaultdict
@@ -49,14 +50,15 @@ class Flagged:
 def flags(contest: Contest, rows: list[Row], rules: Rules) -> list[Flagged]:
     """The flagged stations, most flags first."""
     considered = [r for r in rows if r.values is not None and r.verdict != "rejected"]
+    agreed = [r for r in considered if r.version]
     found: dict[int, Flagged] = {}
 
     def add(row: Row, flag: Flag) -> None:
         found.setdefault(row.station_id, Flagged(row)).flags.append(flag)
 
     _relations(contest, considered, add)
-    _turnout(contest, considered, rules, add)
-    _identical(contest, considered, rules, add)
+    _turnout(contest, agreed, rules, add)
+    _identical(contest, agreed, rules, add)
     return sorted(found.values(), key=lambda f: (-len(f.flags), f.row.district, f.row.number))
 
 
@@ -65,8 +67,9 @@ def _relations(contest: Contest, rows: list[Row], add) -> None:
     for row in rows:
         for state in protocol_status.evaluate(compiled, row.values, row.verified):
             if state.state in ("flagged", "verified"):
-                checked = " (проверено по фото)" if state.state == "verified" else ""
-                add(row, Flag("relation", f"{state.relation.message}{checked}", state.relation.code))
+                note = " (проверено по фото)" if state.state == "verified" else ""
+                note += "" if row.version else " (по первому вводу, не сверено)"
+                add(row, Flag("relation", f"{state.relation.message}{note}", state.relation.code))
 
 
 def _turnout(contest: Contest, rows: list[Row], rules: Rules, add) -> None:
@@ -80,7 +83,11 @@ def _turnout(contest: Contest, rows: list[Row], rules: Rules, add) -> None:
     for row in rows:
         turnout, median = turnouts[row.station_id], medians.get(row.district_id)
         if turnout is not None and abs(turnout - median) > rules.turnout_points:
-            add(row, Flag("turnout", f"явка {turnout:.1f} % при медиане района {median:.1f} %"))
+            add(row, Flag("turnout", f"явка {_one(turnout)} % при медиане района {_one(median)} %"))
+
+
+def _one(value: float) -> str:
+    return f"{value:.1f}".replace(".", ",")
 
 
 def _identical(contest: Contest, rows: list[Row], rules: Rules, add) -> None:
@@ -95,9 +102,9 @@ def _identical(contest: Contest, rows: list[Row], rules: Rules, add) -> None:
     for members in buckets.values():
         if 1 < len(members) <= COMMON_VALUE_STATIONS:
             pairs.update(combinations(members, 2))
-    for (a, b), shared in sorted(pairs.items()):
-        if shared >= rules.identical_lines:
-            add(rows[a], Flag("identical", f"{shared} строк совпадают с участком № {rows[b].number}",
-                              str(rows[b].number)))
-            add(rows[b], Flag("identical", f"{shared} строк совпадают с участком № {rows[a].number}",
-                              str(rows[a].number)))
+    hits = sorted((pair, shared) for pair, shared in pairs.items() if shared >= rules.identical_lines)
+    for (a, b), shared in hits:
+        add(rows[a], Flag("identical", f"{shared} строк совпадают с участком № {rows[b].number}",
+                          str(rows[b].number)))
+        add(rows[b], Flag("identical", f"{shared} строк совпадают с участком № {rows[a].number}",
+                          str(rows[a].number)))

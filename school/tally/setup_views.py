@@ -14,20 +14,27 @@ from . import bp
 from .forms import ContestForm, ElectionForm, LineForm, RelationForm
 
 
+def _save_election(form, election):
+    """Save the election form (new when `election` is None); the saved election, or None (errors on the form)."""
+    if not form.validate_on_submit():
+        return None
+    try:
+        saved = elections.save_election(db.session, current_user.id, election, form.name.data, form.date.data,
+                                        form.second_entry.data)
+    except elections.ElectionError as error:
+        form.name.errors.append(str(error))
+        return None
+    db.session.commit()
+    return saved
+
+
 @bp.route("/elections", methods=["GET", "POST"])
 @role_required("admin")
 def election_list():
     form = ElectionForm()
-    if form.validate_on_submit():
-        try:
-            election = elections.save_election(db.session, current_user.id, None, form.name.data, form.date.data,
-                                               form.second_entry.data)
-        except elections.ElectionError as error:
-            form.name.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("Выборы созданы: добавьте протоколы (виды выборов) и их строки.", "ok")
-            return redirect(url_for("tally.election", election_id=election.id))
+    if election := _save_election(form, None):
+        flash("Выборы созданы: добавьте протоколы (виды выборов) и их строки.", "ok")
+        return redirect(url_for("tally.election", election_id=election.id))
     return render_template("tally/elections.html", form=form, elections=elections.all_elections(db.session))
 
 
@@ -41,16 +48,9 @@ def _election_page(election, form=None, contest_form=None):
 def election(election_id):
     election = db.get_or_404(Election, election_id)
     form = ElectionForm(obj=election)
-    if form.validate_on_submit():
-        try:
-            elections.save_election(db.session, current_user.id, election, form.name.data, form.date.data,
-                                    form.second_entry.data)
-        except elections.ElectionError as error:
-            form.name.errors.append(str(error))
-        else:
-            db.session.commit()
-            flash("Сохранено.", "ok")
-            return redirect(url_for("tally.election", election_id=election.id))
+    if _save_election(form, election):
+        flash("Сохранено.", "ok")
+        return redirect(url_for("tally.election", election_id=election.id))
     return _election_page(election, form)
 
 

@@ -171,12 +171,48 @@
     setInterval(refresh, 5000);
   }
 
+  // A protocol's figures: the relations they break are said in words while typing (the server checks them
+  // again on saving, and asks for a comment then).
+  function setupEntryCheck(form) {
+    var box = form.querySelector("[data-check-result]"), timer = null;
+    function show(body) {
+      var failing = body.failing || [];
+      box.textContent = "";
+      var p = document.createElement("p");
+      p.className = failing.length ? "banner fail" : "banner ok";
+      p.textContent = failing.length ? "Не сходится — проверьте по копии:" : "Контрольные соотношения сходятся" +
+        (body.missing ? " (не проверено из-за пустых строк: " + body.missing + ")" : "") + ".";
+      box.appendChild(p);
+      if (!failing.length) { return; }
+      var list = document.createElement("ul");
+      failing.forEach(function (f) {
+        var li = document.createElement("li");
+        li.textContent = f.code + ": " + f.message;
+        list.appendChild(li);
+      });
+      p.appendChild(list);
+    }
+    function check() {
+      fetch(form.dataset.check, { method: "POST", body: new FormData(form), credentials: "same-origin",
+                                  headers: { "Accept": "application/json", "X-CSRFToken": csrfToken(form) } })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (body) { if (body) { show(body); } })
+        .catch(function () { return null; });
+    }
+    form.addEventListener("input", function (event) {
+      if (!event.target.name || event.target.name.indexOf("line-") !== 0) { return; }
+      clearTimeout(timer);
+      timer = setTimeout(check, 400);
+    });
+  }
+
   document.addEventListener("DOMContentLoaded", function () {
     document.querySelectorAll("form[data-upload-progress]").forEach(setupUploadProgress);
     var form = document.querySelector("form[data-autosave]");
     if (form) { setupAutosave(form); }
     var countdown = document.querySelector(".countdown[data-deadline]");
     if (countdown) { setupCountdown(countdown); }
+    document.querySelectorAll("form[data-check]").forEach(setupEntryCheck);
     var live = document.querySelector("[data-live]");
     if (live) { setupLiveMarks(live); }
     document.querySelectorAll("[data-print]").forEach(function (b) {
