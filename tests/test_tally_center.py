@@ -109,13 +109,14 @@ def test_coordinator_sees_team_stations_with_flags_and_the_photo(app, db, city):
 
 
 def test_the_election_date_drives_the_countdown_and_the_voting_day(app, db, make):
-    from datetime import timedelta
+    from datetime import date, timedelta
 
     from school.services import example_election, voting_day
     team = make.team()
     coordinator = make.user("coordinator", team=team)
     client = client_for(app, coordinator)
-    assert "(10.01.2027)" in client.get(f"/teams/{team.id}").get_data(as_text=True)  # the configured default
+    default = date.fromisoformat(app.config["ELECTION_DATE"])
+    assert f"({default:%d.%m.%Y})" in client.get(f"/teams/{team.id}").get_data(as_text=True)  # the configured one
     when = voting_day.today() + timedelta(days=30)
     example_election.create(db.session, None, when)
     db.session.commit()

@@ -28,7 +28,8 @@ def station_list(session, user: User, election: Election, rules: tally_flags.Rul
     districts = {s.district_id for s in stations}
     for contest in election.contests:
         rows = tally.load(session, contest, districts)
-        flagged = {f.row.station_id: f.flags for f in tally_flags.flags(contest, rows, rules)}
+        flagged = {} if user.role == "consultant" else {  # a consultant's list shows states only
+            f.row.station_id: f.flags for f in tally_flags.flags(contest, rows, rules)}
         for row in rows:
             if row.station_id in lines:
                 lines[row.station_id].protocols.append((contest, row, flagged.get(row.station_id, [])))
