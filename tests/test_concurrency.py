@@ -6,46 +6,27 @@ import time
 import uuid
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 from werkzeug.datastructures import MultiDict
 
-from config import TestConfig
-from school import create_app
 from school.extensions import db
 from school.models import Attempt, AuditEntry, Quiz, Section, SectionProgress, Signoff, User
 from school.services import answering, progress, signoff
 from school.services import attempts as svc
-from school.services.content import load_content, read_content
 from school.services.question_types import REGISTRY
 
 from .helpers import answer_fields, attempt_form
+from .pg import scratch_pg_app
 from .test_consultant_tools import _qualify
 
-ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 THREADS = 8
 SAVERS = 12
 
 
 @pytest.fixture(scope="module")
 def pg_app():
-    name = f"concurrency_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    config = type("PgConfig", (TestConfig,), {
-        "SQLALCHEMY_DATABASE_URI": f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": SAVERS + 4}})
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
-        load_content(db.session, read_content(app.config["COURSES_DIR"], app.config["QUIZZES_DIR"]))
-        db.session.remove()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_pg_app("concurrency", SAVERS + 4) as app:
+        yield app
 
 
 def _new_user(app) -> int:

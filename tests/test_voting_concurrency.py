@@ -2,44 +2,24 @@
 (its own uuid-named database, dropped at the end) all get the same incident, and one row exists."""
 
 import threading
-import uuid
 
 import pytest
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
-from config import TestConfig
-from school import create_app
 from school.extensions import db
 from school.models import District, Incident, IncidentEvent, PollingStation, Team, User
 from school.services import device_tokens, voting_day
-from school.services.content import load_content, read_content
 
+from .pg import scratch_pg_app
 from .voting_helpers import arrive, report
 
-ADMIN_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/postgres"
 THREADS = 8
 
 
 @pytest.fixture(scope="module")
 def pg_app():
-    name = f"voting_{uuid.uuid4().hex[:8]}"
-    admin = create_engine(ADMIN_URL, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
-    config = type("PgConfig", (TestConfig,), {
-        "SQLALCHEMY_DATABASE_URI": f"postgresql+psycopg://postgres@127.0.0.1:5432/{name}",
-        "SQLALCHEMY_ENGINE_OPTIONS": {"pool_size": THREADS + 4}})
-    app = create_app(config)
-    with app.app_context():
-        db.create_all()
-        load_content(db.session, read_content(app.config["COURSES_DIR"], app.config["QUIZZES_DIR"]))
-        db.session.remove()
-    yield app
-    with app.app_context():
-        db.engine.dispose()
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_pg_app("voting", THREADS + 4) as app:
+        yield app
 
 
 def test_the_same_report_sent_eight_times_at_once_is_stored_once(pg_app):
